@@ -1,1 +1,3 @@
 export * from './test-infra';
+export * from './git-server';
+export * from './git-repo';

@@ -8,7 +8,7 @@ const { paths } = JSON.parse(readFileSync('tsconfig.base.json', 'utf8')).compile
   paths: Record<string, string[]>;
 };
 const alias = Object.fromEntries(
-  Object.entries(paths).map(([name, [target]]) => [name, resolve(__dirname, target)]),
+  Object.entries(paths).map(([name, [target]]) => [name, resolve(import.meta.dirname, target)]),
 );
 
 // Real infrastructure (PostgreSQL database, NATS prefix, Kubernetes cluster, run id) is

@@ -1,0 +1,2 @@
+export * from './kubeconfig';
+export * from './server-side-apply';

@@ -1,0 +1,250 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AdminClient } from './admin-client';
+import type { Binaries } from './binaries';
+import { writeKubeconfig } from './kubeconfig';
+import { type ClusterLayout, clusterLayout } from './layout';
+import { createPki } from './pki';
+import { freePorts } from './ports';
+import {
+  isRunning,
+  recordedProcesses,
+  residentBytes,
+  startComponent,
+  stopComponents,
+} from './processes';
+
+/** Start order; stop runs it backwards so etcd goes last. */
+const START_ORDER = [
+  'etcd',
+  'kube-apiserver',
+  'kube-controller-manager',
+  'kube-scheduler',
+  'kwok',
+] as const;
+const STOP_ORDER = [...START_ORDER].reverse();
+
+/** The one node kwok plays in every local cluster. */
+export const FAKE_NODE = 'kwok-node-0';
+
+export interface LocalCluster {
+  name: string;
+  server: string;
+  kubeconfigPath: string;
+  startedAt: string;
+}
+
+export interface ComponentStatus {
+  component: string;
+  pid: number;
+  running: boolean;
+  residentBytes: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(
+  what: string,
+  layout: ClusterLayout,
+  component: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    const proc = recordedProcesses(layout).find((p) => p.component === component);
+    if (proc && !isRunning(proc.pid, proc.binary)) break;
+    await sleep(200);
+  }
+  const logFile = join(layout.logs, `${component}.log`);
+  const tail = existsSync(logFile)
+    ? readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n')
+    : '';
+  throw new Error(
+    `cluster ${layout.dir}: ${what} did not happen in time; last lines of ${logFile}:\n${tail}`,
+  );
+}
+
+function readState(layout: ClusterLayout): LocalCluster | undefined {
+  return existsSync(layout.state)
+    ? (JSON.parse(readFileSync(layout.state, 'utf8')) as LocalCluster)
+    : undefined;
+}
+
+/** Status of each component of a cluster, with its memory. */
+export function componentStatus(name: string): ComponentStatus[] {
+  return recordedProcesses(clusterLayout(name)).map((p) => {
+    const running = isRunning(p.pid, p.binary);
+    return {
+      component: p.component,
+      pid: p.pid,
+      running,
+      residentBytes: running ? residentBytes(p.pid) : 0,
+    };
+  });
+}
+
+function isHealthy(name: string): boolean {
+  const status = componentStatus(name);
+  return status.length === START_ORDER.length && status.every((c) => c.running);
+}
+
+/**
+ * Starts one real cluster: etcd, kube-apiserver, kube-controller-manager, kube-scheduler
+ * and kwok (which plays a Ready node and makes scheduled pods Running and Ready). Returns
+ * once the API server is ready, the node is Ready and the default service account exists,
+ * i.e. once a Deployment can roll out. A cluster that is already up is returned as is.
+ */
+export async function startLocalCluster(name: string, bin: Binaries): Promise<LocalCluster> {
+  const layout = clusterLayout(name);
+  const existing = readState(layout);
+  if (existing && isHealthy(name)) return existing;
+  await stopComponents(layout, STOP_ORDER);
+  rmSync(layout.dir, { recursive: true, force: true });
+  for (const dir of [layout.dir, layout.logs, layout.pids]) mkdirSync(dir, { recursive: true });
+
+  const pki = createPki(layout.pki);
+  const [etcdClient, etcdPeer, apiPort, cmPort, schedPort, kwokPort] = await freePorts(6);
+  const server = `https://127.0.0.1:${apiPort}`;
+  const admin = new AdminClient({
+    server,
+    caCert: pki.caCert,
+    clientCert: pki.adminCert,
+    clientKey: pki.adminKey,
+  });
+
+  startComponent(layout, 'etcd', bin.etcd, [
+    `--name=${name}`,
+    `--data-dir=${layout.etcdData}`,
+    `--listen-client-urls=http://127.0.0.1:${etcdClient}`,
+    `--advertise-client-urls=http://127.0.0.1:${etcdClient}`,
+    `--listen-peer-urls=http://127.0.0.1:${etcdPeer}`,
+    `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`,
+    `--initial-cluster=${name}=http://127.0.0.1:${etcdPeer}`,
+    '--log-level=warn',
+    // A throwaway test cluster: losing the last writes on a power cut is fine, and
+    // skipping fsync makes every write several times faster.
+    '--unsafe-no-fsync',
+  ]);
+  await waitFor('etcd health', layout, 'etcd', async () => {
+    try {
+      const res = await fetch(`http://127.0.0.1:${etcdClient}/health`);
+      return res.ok && ((await res.json()) as { health: string }).health === 'true';
+    } catch {
+      return false;
+    }
+  });
+
+  startComponent(layout, 'kube-apiserver', bin['kube-apiserver'], [
+    `--etcd-servers=http://127.0.0.1:${etcdClient}`,
+    '--bind-address=127.0.0.1',
+    '--advertise-address=127.0.0.1',
+    `--secure-port=${apiPort}`,
+    `--tls-cert-file=${pki.servingCert}`,
+    `--tls-private-key-file=${pki.servingKey}`,
+    `--client-ca-file=${pki.caCert}`,
+    `--service-account-key-file=${pki.serviceAccountPub}`,
+    `--service-account-signing-key-file=${pki.serviceAccountKey}`,
+    '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+    '--service-cluster-ip-range=10.96.0.0/16',
+    '--authorization-mode=RBAC',
+    '--allow-privileged=true',
+    `--cert-dir=${join(layout.dir, 'apiserver-certs')}`,
+  ]);
+  await waitFor('API server readiness', layout, 'kube-apiserver', async () => {
+    try {
+      const res = await admin.send('GET', '/readyz');
+      return res.status === 200;
+    } catch {
+      return false;
+    }
+  });
+  writeKubeconfig(layout.kubeconfig, {
+    name,
+    server,
+    caCert: pki.caCert,
+    clientCert: pki.adminCert,
+    clientKey: pki.adminKey,
+  });
+
+  startComponent(layout, 'kube-controller-manager', bin['kube-controller-manager'], [
+    `--kubeconfig=${layout.kubeconfig}`,
+    `--authentication-kubeconfig=${layout.kubeconfig}`,
+    `--authorization-kubeconfig=${layout.kubeconfig}`,
+    '--bind-address=127.0.0.1',
+    `--secure-port=${cmPort}`,
+    `--service-account-private-key-file=${pki.serviceAccountKey}`,
+    `--root-ca-file=${pki.caCert}`,
+    `--cluster-signing-cert-file=${pki.caCert}`,
+    `--cluster-signing-key-file=${pki.caKey}`,
+    '--use-service-account-credentials=true',
+    '--leader-elect=false',
+  ]);
+  startComponent(layout, 'kube-scheduler', bin['kube-scheduler'], [
+    `--kubeconfig=${layout.kubeconfig}`,
+    `--authentication-kubeconfig=${layout.kubeconfig}`,
+    `--authorization-kubeconfig=${layout.kubeconfig}`,
+    '--bind-address=127.0.0.1',
+    `--secure-port=${schedPort}`,
+    '--leader-elect=false',
+  ]);
+  startComponent(layout, 'kwok', bin.kwok, [
+    `--kubeconfig=${layout.kubeconfig}`,
+    '--manage-all-nodes=false',
+    '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
+    '--manage-nodes-with-label-selector=',
+    '--disregard-status-with-annotation-selector=kwok.x-k8s.io/status=custom',
+    '--disregard-status-with-label-selector=',
+    '--cidr=10.0.0.1/24',
+    '--node-ip=10.0.0.1',
+    `--server-address=127.0.0.1:${kwokPort}`,
+  ]);
+
+  const node = {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name: FAKE_NODE,
+      annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
+      labels: { type: 'kwok', 'kubernetes.io/hostname': FAKE_NODE, 'kubernetes.io/os': 'linux' },
+    },
+    status: {
+      allocatable: { cpu: '64', memory: '256Gi', pods: '1000' },
+      capacity: { cpu: '64', memory: '256Gi', pods: '1000' },
+    },
+  };
+  const created = await admin.send('POST', '/api/v1/nodes', node);
+  if (created.status !== 201 && created.status !== 409) {
+    throw new Error(
+      `cluster ${name}: creating node ${FAKE_NODE} failed: ${created.status} ${created.body}`,
+    );
+  }
+  type Node = { status?: { conditions?: Array<{ type: string; status: string }> } };
+  await waitFor(`node ${FAKE_NODE} Ready`, layout, 'kwok', async () => {
+    const n = await admin.get<Node>(`/api/v1/nodes/${FAKE_NODE}`);
+    return !!n?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+  });
+  await waitFor(
+    'the default service account',
+    layout,
+    'kube-controller-manager',
+    async () => !!(await admin.get('/api/v1/namespaces/default/serviceaccounts/default')),
+  );
+
+  const cluster: LocalCluster = {
+    name,
+    server,
+    kubeconfigPath: layout.kubeconfig,
+    startedAt: new Date().toISOString(),
+  };
+  writeFileSync(layout.state, JSON.stringify(cluster, null, 2));
+  return cluster;
+}
+
+/** Stops every process of the cluster and removes its state. */
+export async function stopLocalCluster(name: string): Promise<void> {
+  const layout = clusterLayout(name);
+  await stopComponents(layout, STOP_ORDER);
+  rmSync(layout.dir, { recursive: true, force: true });
+}
