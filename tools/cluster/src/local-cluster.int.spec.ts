@@ -1,0 +1,45 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { testInfra } from '@cairn/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ensureBinaries } from './binaries';
+import { componentStatus, type LocalCluster, startClusters, stopClusters } from './index';
+
+const run = promisify(execFile);
+
+describe('local clusters', () => {
+  const names = [`${testInfra().runId}-a`, `${testInfra().runId}-b`].map((n) => `it-${n}`);
+  let clusters: LocalCluster[] = [];
+  let kubectl: string;
+  const kubectlOn = (cluster: LocalCluster, ...args: string[]) =>
+    run(kubectl, [`--kubeconfig=${cluster.kubeconfigPath}`, ...args]).then((r) => r.stdout);
+
+  afterAll(() => stopClusters({ names }));
+
+  it('starts two independent clusters; a deployment on one rolls out there only', async () => {
+    kubectl = (await ensureBinaries()).kubectl;
+    clusters = await startClusters({ names });
+    const [one, two] = clusters;
+    expect(one.server).not.toBe(two.server);
+
+    await kubectlOn(one, 'create', 'deployment', 'web', '--image=nginx', '--replicas=2');
+    const started = Date.now();
+    let ready = '';
+    while (Date.now() - started < 30_000 && ready !== '2/2') {
+      ready = (await kubectlOn(one, 'get', 'deploy', 'web', '-o', 'jsonpath={.status.readyReplicas}/{.spec.replicas}')).trim();
+      if (ready !== '2/2') await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(ready).toBe('2/2');
+    await expect(kubectlOn(two, 'get', 'deploy', 'web')).rejects.toThrow(/NotFound/);
+  });
+
+  it('stops every process of the clusters on down', async () => {
+    const pids = names.flatMap((name) => componentStatus(name));
+    expect(pids.filter((p) => p.running)).toHaveLength(10);
+    await stopClusters({ names });
+    for (const p of pids) {
+      expect(() => process.kill(p.pid, 0), `${p.component} (pid ${p.pid}) still runs`).toThrow();
+    }
+    expect(names.flatMap((name) => componentStatus(name))).toEqual([]);
+  });
+});
