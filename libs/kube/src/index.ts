@@ -1,2 +1,3 @@
+export * from './cluster-client';
 export * from './kubeconfig';
-export * from './server-side-apply';
+export * from './tracking';
