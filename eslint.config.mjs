@@ -8,6 +8,7 @@ export default [
   { ignores: ['**/dist', '**/node_modules', '**/.cairn', '**/vitest.config.*.timestamp*'] },
   {
     files: ['**/*.ts'],
+    ignores: ['**/*.spec.ts'],
     rules: {
       // Apps talk to each other only through @cairn/contracts; libs never reach into apps;
       // test tooling never ships in a service.
@@ -20,7 +21,26 @@ export default [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:testing', 'type:tool'] },
+            {
+              sourceTag: 'type:tool',
+              onlyDependOnLibsWithTags: ['type:lib', 'type:testing', 'type:tool'],
+            },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Tests of any project may use the shared test infrastructure.
+    files: ['**/*.spec.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          allow: [],
+          depConstraints: [
+            { sourceTag: '*', onlyDependOnLibsWithTags: ['type:lib', 'type:testing', 'type:tool'] },
           ],
         },
       ],

@@ -1,3 +1,5 @@
 export * from './test-infra';
+export * from './test-infra-provisioner';
+export * from './kube-namespace';
 export * from './git-server';
 export * from './git-repo';

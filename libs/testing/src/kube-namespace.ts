@@ -1,5 +1,4 @@
-import { CoreV1Api } from '@kubernetes/client-node';
-import { loadKubeConfig } from '@cairn/kube';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { testInfra, uniqueName } from './test-infra';
 
 /**
@@ -8,7 +7,8 @@ import { testInfra, uniqueName } from './test-infra';
  * controller finishes it in the background).
  */
 export async function createTestNamespace(prefix = 'test') {
-  const kc = loadKubeConfig({ path: testInfra().kubeconfigPath });
+  const kc = new KubeConfig();
+  kc.loadFromFile(testInfra().kubeconfigPath);
   const core = kc.makeApiClient(CoreV1Api);
   const name = uniqueName(prefix);
   await core.createNamespace({

@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { workspaceRoot } from './layout';
 
 export const COMPONENTS = [
@@ -11,7 +12,10 @@ export const COMPONENTS = [
   'kwok',
 ] as const;
 
-export type Binaries = Record<(typeof COMPONENTS)[number], string>;
+export type Binaries = Record<(typeof COMPONENTS)[number], string> & {
+  /** kwok's stage configuration: how its fake node and pods move through their lifecycle. */
+  kwokStages: string;
+};
 
 /**
  * Builds the pinned binaries once (tools/cluster/build.sh caches them outside the checkout,
@@ -32,5 +36,31 @@ export async function ensureBinaries(): Promise<Binaries> {
           ),
     );
   });
-  return Object.fromEntries(COMPONENTS.map((c) => [c, join(binDir, c)])) as Binaries;
+  const paths = Object.fromEntries(COMPONENTS.map((c) => [c, join(binDir, c)]));
+  return { ...paths, kwokStages: ensureKwokStages(binDir) } as Binaries;
+}
+
+/**
+ * kwok moves nodes and pods through their lifecycle by "stages" it does not embed. We
+ * take the "fast" set (node initialize + heartbeat with lease; pod ready, complete,
+ * delete) from the pinned kwok module itself, so the stages always match the binary.
+ */
+const KWOK_STAGES = [
+  'kustomize/stage/node/fast/node-initialize.yaml',
+  'kustomize/stage/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml',
+  'kustomize/stage/pod/fast/pod-ready.yaml',
+  'kustomize/stage/pod/fast/pod-complete.yaml',
+  'kustomize/stage/pod/fast/pod-delete.yaml',
+];
+
+function ensureKwokStages(binDir: string): string {
+  const file = join(dirname(binDir), 'kwok-stages.yaml');
+  if (existsSync(file)) return file;
+  const moduleDir = execFileSync('go', ['list', '-m', '-f', '{{.Dir}}', 'sigs.k8s.io/kwok'], {
+    cwd: join(workspaceRoot(), 'tools', 'cluster', 'kwok'),
+    encoding: 'utf8',
+  }).trim();
+  const stages = KWOK_STAGES.map((stage) => readFileSync(join(moduleDir, stage), 'utf8'));
+  writeFileSync(file, stages.join('\n---\n'));
+  return file;
 }

@@ -22,7 +22,13 @@ export function defaultNames(count: number): string[] {
 export async function startClusters(opts: StartOptions = {}): Promise<LocalCluster[]> {
   const names = opts.names ?? defaultNames(opts.count ?? 1);
   const bin = await ensureBinaries();
-  return Promise.all(names.map((name) => startLocalCluster(name, bin)));
+  const results = await Promise.allSettled(names.map((name) => startLocalCluster(name, bin)));
+  const failure = results.find((r) => r.status === 'rejected');
+  if (failure) {
+    await stopClusters({ names }); // all or nothing: no half-started set is left running
+    throw failure.reason;
+  }
+  return results.map((r) => (r as PromiseFulfilledResult<LocalCluster>).value);
 }
 
 /** Names of the clusters that have state on disk, running or not. */

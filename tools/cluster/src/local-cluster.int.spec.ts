@@ -26,7 +26,16 @@ describe('local clusters', () => {
     const started = Date.now();
     let ready = '';
     while (Date.now() - started < 30_000 && ready !== '2/2') {
-      ready = (await kubectlOn(one, 'get', 'deploy', 'web', '-o', 'jsonpath={.status.readyReplicas}/{.spec.replicas}')).trim();
+      ready = (
+        await kubectlOn(
+          one,
+          'get',
+          'deploy',
+          'web',
+          '-o',
+          'jsonpath={.status.readyReplicas}/{.spec.replicas}',
+        )
+      ).trim();
       if (ready !== '2/2') await new Promise((r) => setTimeout(r, 250));
     }
     expect(ready).toBe('2/2');

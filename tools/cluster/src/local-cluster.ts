@@ -102,6 +102,20 @@ export async function startLocalCluster(name: string, bin: Binaries): Promise<Lo
   if (existing && isHealthy(name)) return existing;
   await stopComponents(layout, STOP_ORDER);
   rmSync(layout.dir, { recursive: true, force: true });
+  try {
+    return await bootCluster(name, layout, bin);
+  } catch (err) {
+    // Leave nothing running; keep the folder, whose logs say what went wrong.
+    await stopComponents(layout, STOP_ORDER);
+    throw err;
+  }
+}
+
+async function bootCluster(
+  name: string,
+  layout: ClusterLayout,
+  bin: Binaries,
+): Promise<LocalCluster> {
   for (const dir of [layout.dir, layout.logs, layout.pids]) mkdirSync(dir, { recursive: true });
 
   const pki = createPki(layout.pki);
@@ -140,6 +154,9 @@ export async function startLocalCluster(name: string, bin: Binaries): Promise<Lo
     `--etcd-servers=http://127.0.0.1:${etcdClient}`,
     '--bind-address=127.0.0.1',
     '--advertise-address=127.0.0.1',
+    // The endpoint reconciler refuses a loopback address; nothing in these clusters
+    // needs the kubernetes Service's endpoints (kwok runs no containers).
+    '--endpoint-reconciler-type=none',
     `--secure-port=${apiPort}`,
     `--tls-cert-file=${pki.servingCert}`,
     `--tls-private-key-file=${pki.servingKey}`,
@@ -191,11 +208,10 @@ export async function startLocalCluster(name: string, bin: Binaries): Promise<Lo
   ]);
   startComponent(layout, 'kwok', bin.kwok, [
     `--kubeconfig=${layout.kubeconfig}`,
+    `--config=${bin.kwokStages}`,
     '--manage-all-nodes=false',
     '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
     '--manage-nodes-with-label-selector=',
-    '--disregard-status-with-annotation-selector=kwok.x-k8s.io/status=custom',
-    '--disregard-status-with-label-selector=',
     '--cidr=10.0.0.1/24',
     '--node-ip=10.0.0.1',
     `--server-address=127.0.0.1:${kwokPort}`,

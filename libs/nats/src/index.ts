@@ -1,0 +1,5 @@
+export * from './connection';
+export * from './jetstream';
+export * from './jetstream-context';
+export * from './jetstream-event-pattern';
+export * from './jetstream-server';
