@@ -20,7 +20,10 @@ export default [
           depConstraints: [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
+            {
+              sourceTag: 'type:testing',
+              onlyDependOnLibsWithTags: ['type:lib', 'type:testing', 'type:tool'],
+            },
             {
               sourceTag: 'type:tool',
               onlyDependOnLibsWithTags: ['type:lib', 'type:testing', 'type:tool'],

@@ -6,7 +6,7 @@ import { ClusterClient, FIELD_MANAGER } from './cluster-client';
 describe('ClusterClient against a real API server', () => {
   let ns: Awaited<ReturnType<typeof createTestNamespace>>;
   let cluster: ClusterClient;
-  const configMap = (name: string, data: Record<string, string>): V1ConfigMap => ({
+  const configMap = (name: string, data: Record<string, string>) => ({
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: { name, namespace: ns.name },
@@ -22,7 +22,7 @@ describe('ClusterClient against a real API server', () => {
   it('server-side applies a ConfigMap as the cairn field manager and reads it back', async () => {
     await cluster.apply(configMap('settings', { greeting: 'hello' }));
 
-    const live = await cluster.read<V1ConfigMap>(configMap('settings', {}) as never);
+    const live = await cluster.read<V1ConfigMap>(configMap('settings', {}));
     expect(live?.data).toEqual({ greeting: 'hello' });
     expect(live?.metadata?.managedFields?.map((f) => [f.manager, f.operation])).toContainEqual([
       FIELD_MANAGER,
@@ -31,7 +31,7 @@ describe('ClusterClient against a real API server', () => {
   });
 
   it('applies a Deployment whose pods become ready on the kwok node', async () => {
-    const deployment: V1Deployment = {
+    const deployment = {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'web', namespace: ns.name },
@@ -48,7 +48,7 @@ describe('ClusterClient against a real API server', () => {
 
     let ready = 0;
     for (let i = 0; i < 100 && ready < 2; i++) {
-      ready = (await cluster.read<V1Deployment>(deployment as never))?.status?.readyReplicas ?? 0;
+      ready = (await cluster.read<V1Deployment>(deployment))?.status?.readyReplicas ?? 0;
       if (ready < 2) await new Promise((r) => setTimeout(r, 300));
     }
     expect(ready).toBe(2);
@@ -57,7 +57,7 @@ describe('ClusterClient against a real API server', () => {
   it('a dry run validates without persisting, and an invalid field is rejected naming it', async () => {
     const dry = await cluster.apply(configMap('dry', { a: 'b' }), { dryRun: true });
     expect(dry.metadata?.name).toBe('dry');
-    expect(await cluster.read(configMap('dry', {}) as never)).toBeUndefined();
+    expect(await cluster.read(configMap('dry', {}))).toBeUndefined();
 
     const invalid = {
       apiVersion: 'apps/v1',

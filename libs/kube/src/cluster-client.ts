@@ -55,6 +55,9 @@ class DiscoveringObjectApi extends KubernetesObjectApi {
   forgetDiscovery(): void {
     this.apiVersionResourceCache = {};
   }
+  useNamespaceOf(kc: KubeConfig): void {
+    this.setDefaultNamespace(kc);
+  }
 }
 
 /**
@@ -68,7 +71,8 @@ export class ClusterClient {
   private readonly api: DiscoveringObjectApi;
 
   constructor(readonly kubeconfig: KubeConfig) {
-    this.api = DiscoveringObjectApi.makeApiClient(kubeconfig) as DiscoveringObjectApi;
+    this.api = kubeconfig.makeApiClient(DiscoveringObjectApi);
+    this.api.useNamespaceOf(kubeconfig);
   }
 
   /** Whether objects of this kind live in a namespace; throws when the cluster does not know the kind. */

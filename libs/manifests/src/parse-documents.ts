@@ -62,6 +62,7 @@ function jsonErrorOffset(message: string, text: string): number | undefined {
   const excerpt = /\.\.\."([\s\S]*)" is not valid JSON/
     .exec(message)?.[1]
     .replace(/^\.\.\.|\.\.\.$/g, '');
-  const at = excerpt ? text.indexOf(excerpt) : -1;
-  return at === -1 ? undefined : at + excerpt!.trimEnd().length;
+  if (!excerpt) return undefined;
+  const at = text.indexOf(excerpt);
+  return at === -1 ? undefined : at + excerpt.trimEnd().length;
 }

@@ -21,6 +21,8 @@ describe('SecretBox', () => {
   });
 
   it('names a key of the wrong size', () => {
-    expect(() => SecretBox.fromBase64Key(Buffer.alloc(16).toString('base64'))).toThrow('expected 32 bytes in base64, got 16 bytes');
+    expect(() => SecretBox.fromBase64Key(Buffer.alloc(16).toString('base64'))).toThrow(
+      'expected 32 bytes in base64, got 16 bytes',
+    );
   });
 });

@@ -16,7 +16,8 @@ export class SecretBox {
   /** A key is 32 random bytes, base64-encoded (`openssl rand -base64 32`). */
   static fromBase64Key(encoded: string): SecretBox {
     const key = Buffer.from(encoded, 'base64');
-    if (key.length !== 32) throw new Error(`encryption key: expected 32 bytes in base64, got ${key.length} bytes`);
+    if (key.length !== 32)
+      throw new Error(`encryption key: expected 32 bytes in base64, got ${key.length} bytes`);
     return new SecretBox(key);
   }
 
@@ -38,10 +39,15 @@ export class SecretBox {
     const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, IV_BYTES));
     decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
     try {
-      return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+      return Buffer.concat([
+        decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)),
+        decipher.final(),
+      ]).toString('utf8');
     } catch {
       // Never echo the value: only say that it could not be opened.
-      throw new Error('sealed secret: cannot be opened with this key (wrong key or tampered value)');
+      throw new Error(
+        'sealed secret: cannot be opened with this key (wrong key or tampered value)',
+      );
     }
   }
 

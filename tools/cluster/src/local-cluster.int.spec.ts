@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { testInfra } from '@cairn/testing';
+import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureBinaries } from './binaries';
 import { componentStatus, type LocalCluster, startClusters, stopClusters } from './index';
@@ -8,7 +8,8 @@ import { componentStatus, type LocalCluster, startClusters, stopClusters } from 
 const run = promisify(execFile);
 
 describe('local clusters', () => {
-  const names = [`${testInfra().runId}-a`, `${testInfra().runId}-b`].map((n) => `it-${n}`);
+  const id = randomBytes(3).toString('hex');
+  const names = [`it-${id}-a`, `it-${id}-b`];
   let clusters: LocalCluster[] = [];
   let kubectl: string;
   const kubectlOn = (cluster: LocalCluster, ...args: string[]) =>

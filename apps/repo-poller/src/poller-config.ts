@@ -1,0 +1,21 @@
+import { defineServiceConfig, env } from '@cairn/runtime';
+
+/** What the repo-poller reads from its environment, checked once at startup. */
+export class PollerConfig extends defineServiceConfig(
+  'repo-poller',
+  {
+    CAIRN_POLLER_HOST: env.host('0.0.0.0'),
+    CAIRN_POLLER_PORT: env.port(8081),
+    CAIRN_NATS_URL: env.natsServers(),
+    CAIRN_POLL_INTERVAL_SECONDS: env.integer(15, { min: 1, max: 86_400 }),
+    CAIRN_CACHE_DIR: env.path('.cairn/cache/git'),
+  },
+  (vars) => ({
+    http: { host: vars.CAIRN_POLLER_HOST, port: vars.CAIRN_POLLER_PORT },
+    natsServers: vars.CAIRN_NATS_URL,
+    /** Default interval; a repository may set its own. */
+    pollIntervalSeconds: vars.CAIRN_POLL_INTERVAL_SECONDS,
+    /** Absolute: where fetched repositories are kept between polls and restarts. */
+    cacheDir: vars.CAIRN_CACHE_DIR,
+  }),
+) {}
