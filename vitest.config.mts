@@ -7,12 +7,13 @@ import { defineConfig } from 'vitest/config';
 const { paths } = JSON.parse(readFileSync('tsconfig.base.json', 'utf8')).compilerOptions as {
   paths: Record<string, string[]>;
 };
-const alias = Object.fromEntries(
-  Object.entries(paths).map(([name, [target]]) => [name, resolve(import.meta.dirname, target)]),
-);
+const alias = Object.entries(paths).map(([name, [target]]) => ({
+  find: new RegExp(`^${name}$`),
+  replacement: resolve(import.meta.dirname, target),
+}));
 
 // Real infrastructure (PostgreSQL database, NATS prefix, Kubernetes cluster, run id) is
-// provisioned once per run by this global setup; tools/test/run-all.sh provisions it
+// provisioned once per run by this global setup; tools/test/run-all.ts provisions it
 // before vitest starts so that the integration and e2e projects share one of each.
 const globalSetup = ['libs/testing/src/global-setup.ts'];
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { infraEnvironment, provisionTestInfra } from '@cairn/testing';
+import { infraEnvironment, provisionTestInfra } from '@cairn/testing/infra';
 
 /**
  * `npm test`: every test of every project, unit, integration and end-to-end, in one
