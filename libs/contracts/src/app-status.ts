@@ -45,6 +45,13 @@ export const OperationState = z.object({
   finishedAt: Timestamp.optional(),
 });
 
+/** Something wrong that is not about one object: the app cannot be rendered, its cluster is unreachable, ... */
+export const AppCondition = z.object({
+  type: z.enum(['ComparisonError', 'SyncError', 'ClusterUnreachable', 'InvalidSpec']),
+  message: z.string().max(4096),
+  lastTransitionTime: Timestamp,
+});
+
 /**
  * `cairn.status.<cluster>.<app>`: the whole current status of an app on a cluster, as the
  * reconciler sees it; each message replaces the previous one.
@@ -59,6 +66,7 @@ export const AppStatus = z
     /** Absent until the first sync operation. */
     operationState: OperationState.optional(),
     resources: z.array(ResourceStatus),
+    conditions: z.array(AppCondition).default([]),
     reconciledAt: Timestamp,
   })
   .describe('AppStatus');
@@ -68,3 +76,4 @@ export type ResourceRef = z.infer<typeof ResourceRef>;
 export type ResourceStatus = z.infer<typeof ResourceStatus>;
 export type OperationState = z.infer<typeof OperationState>;
 export type AppStatus = z.infer<typeof AppStatus>;
+export type AppCondition = z.infer<typeof AppCondition>;

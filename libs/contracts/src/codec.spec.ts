@@ -42,6 +42,7 @@ const status: AppStatus = {
       health: { status: 'Progressing' },
     },
   ],
+  conditions: [],
   reconciledAt: time,
 };
 
@@ -140,10 +141,25 @@ describe('codec', () => {
 
   it('reports every wrong field at once, including missing ones', () => {
     const error = violation(() =>
-      decode(DesiredState, { ...desired, bundleDigest: undefined, app: 'Web.App' }),
+      decode(DesiredState, { ...desired, revision: undefined, app: 'Web.App' }),
     );
-    expect(error.problems.map((p) => p.path).sort()).toEqual(['app', 'bundleDigest']);
+    expect(error.problems.map((p) => p.path).sort()).toEqual(['app', 'revision']);
     expect(error.message).toContain('app: application name "Web.App" must be a DNS-1123 label');
+  });
+
+  it('takes a render error instead of a bundle, but never both or neither', () => {
+    const failed = {
+      ...desired,
+      bundleDigest: undefined,
+      renderError: 'app/x.yaml:3: invalid YAML',
+    };
+    expect(decode(DesiredState, failed).renderError).toBe('app/x.yaml:3: invalid YAML');
+    expect(() => decode(DesiredState, { ...desired, renderError: 'x' })).toThrow(
+      'exactly one of bundleDigest and renderError must be given',
+    );
+    expect(() => decode(DesiredState, { ...desired, bundleDigest: undefined })).toThrow(
+      'exactly one of bundleDigest and renderError must be given',
+    );
   });
 
   it('rejects a schema version it does not speak', () => {

@@ -22,9 +22,15 @@ export const DesiredState = z
     v: SchemaVersion1,
     app: AppName,
     revision: Revision,
-    bundleDigest: BundleDigest,
+    /** The rendered manifests; absent when rendering failed (then renderError says why). */
+    bundleDigest: BundleDigest.optional(),
+    /** Why this revision could not be rendered: file and line of malformed YAML, ... */
+    renderError: z.string().max(4096).optional(),
     /** Why it changed, for people: "new commit on main", "rollback to history 3". */
     reason: z.string().min(1).max(1024),
+  })
+  .refine((d) => (d.bundleDigest === undefined) !== (d.renderError === undefined), {
+    error: 'exactly one of bundleDigest and renderError must be given',
   })
   .describe('DesiredState');
 

@@ -1,3 +1,4 @@
+export * from './application-spec';
 export * from './app-event';
 export * from './app-status';
 export * from './codec';
@@ -5,3 +6,5 @@ export * from './command';
 export * from './desired-state';
 export * from './names';
 export * from './subjects';
+export * from './registrations';
+export * from './topology';

@@ -3,3 +3,5 @@ export * from './jetstream';
 export * from './jetstream-context';
 export * from './jetstream-event-pattern';
 export * from './jetstream-server';
+export * from './topology-setup';
+export * from './bundle-store';

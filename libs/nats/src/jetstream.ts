@@ -22,6 +22,8 @@ export interface StreamSpec {
   subjects: string[];
   /** Drop messages older than this; absent: keep them until limits say otherwise. */
   maxAgeMs?: number;
+  /** Keep only the newest N messages of each subject (1: a "last value" stream). */
+  maxMsgsPerSubject?: number;
 }
 
 /** Makes sure the stream exists and captures at least `subjects`; returns its info. */
@@ -34,6 +36,9 @@ export async function ensureStream(nc: NatsConnection, spec: StreamSpec): Promis
         name: spec.name,
         subjects: spec.subjects,
         ...(spec.maxAgeMs !== undefined && { max_age: nanos(spec.maxAgeMs) }),
+        ...(spec.maxMsgsPerSubject !== undefined && {
+          max_msgs_per_subject: spec.maxMsgsPerSubject,
+        }),
       });
     } catch (error) {
       // Another replica created it between our look-up and our add: use theirs.
