@@ -10,7 +10,7 @@ export class Topology {
   /** Stream, bucket and consumer names: the root with dots turned into underscores. */
   private readonly base: string;
 
-  constructor(readonly root: string = 'cairn') {
+  constructor(readonly root = 'cairn') {
     this.subjects = new Subjects(root);
     this.base = root.replace(/\./g, '_');
   }
