@@ -35,7 +35,10 @@ async function git(args: string[], cwd?: string): Promise<string> {
 }
 
 /** Creates an empty bare repository `<name>.git` on the server and returns its clone URL. */
-export async function createRepository(server: GitServer, name: string): Promise<string> {
+export async function createRepository(
+  server: Pick<GitServer, 'url' | 'root'>,
+  name: string,
+): Promise<string> {
   const path = join(server.root, `${name}.git`);
   await git(['init', '--quiet', '--bare', '--initial-branch=main', path]);
   // http-backend refuses anonymous pushes unless the repository opts in.

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 
 /** What the global setup provisions once per test run, shared by every test file. */
@@ -24,7 +23,4 @@ export function testInfra(): TestInfra {
   return inject('cairn');
 }
 
-/** A name that no other test, in this run or any other, has used: `<prefix>-<random>`. */
-export function uniqueName(prefix: string): string {
-  return `${prefix}-${randomBytes(4).toString('hex')}`;
-}
+export { uniqueName } from './unique-name';

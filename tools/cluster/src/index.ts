@@ -47,3 +47,12 @@ export async function stopClusters(opts: { names?: string[] } = {}): Promise<str
   await Promise.all(names.map((name) => stopLocalCluster(name)));
   return names;
 }
+export { workspaceRoot } from './layout';
+export {
+  isRunning,
+  recordedProcesses,
+  residentBytes,
+  startComponent,
+  stopComponents,
+} from './processes';
+export { freePort, freePorts } from './ports';

@@ -1,20 +1,25 @@
 import { spawn } from 'node:child_process';
 import { existsSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ClusterLayout } from './layout';
+/** Where a set of processes keeps its logs and pid files. */
+export interface ProcessLayout {
+  logs: string;
+  pids: string;
+}
 
 /**
  * Starts a component as a detached process that outlives this command, logging to
  * logs/<component>.log and recording its pid in pids/<component>.pid.
  */
 export function startComponent(
-  layout: ClusterLayout,
+  layout: ProcessLayout,
   component: string,
   binary: string,
   args: string[],
+  env: NodeJS.ProcessEnv = process.env,
 ): number {
   const log = openSync(join(layout.logs, `${component}.log`), 'a');
-  const child = spawn(binary, args, { detached: true, stdio: ['ignore', log, log] });
+  const child = spawn(binary, args, { detached: true, stdio: ['ignore', log, log], env });
   child.unref();
   if (child.pid === undefined) throw new Error(`could not start ${component} (${binary})`);
   writeFileSync(join(layout.pids, `${component}.pid`), `${child.pid}\n${binary}\n`);
@@ -39,7 +44,7 @@ export interface RecordedProcess {
   binary: string;
 }
 
-export function recordedProcesses(layout: ClusterLayout): RecordedProcess[] {
+export function recordedProcesses(layout: ProcessLayout): RecordedProcess[] {
   if (!existsSync(layout.pids)) return [];
   return readdirSync(layout.pids)
     .filter((f) => f.endsWith('.pid'))
@@ -66,7 +71,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * its watches cleanly): SIGTERM, then SIGKILL after the grace period.
  */
 export async function stopComponents(
-  layout: ClusterLayout,
+  layout: ProcessLayout,
   order: readonly string[],
   graceMs = 10_000,
 ): Promise<void> {

@@ -1,0 +1,4 @@
+export * from './attached-stack';
+export * from './local-stack';
+export * from './service-readiness';
+export * from './stack-settings';
