@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
+import { PollingModule } from './polling/polling.module';
 
 /**
- * The repo-poller's features (ref checks, fetch, render, publish) are added here.
- * Configuration, /healthz, /readyz and /metrics come from RuntimeModule, which
- * bootstrapService adds.
+ * The repo-poller: ref checks, fetches, renders and desired-state messages. Configuration,
+ * /healthz, /readyz and /metrics come from RuntimeModule, which bootstrapService adds.
  */
-@Module({})
+@Module({ imports: [PollingModule] })
 export class AppModule {}

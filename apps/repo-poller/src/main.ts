@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { bootstrapService } from '@cairn/runtime';
 import { AppModule } from './app.module';
-import { PollerConfig } from './poller-config';
+import { PollerConfig } from './config/poller-config';
 
 void bootstrapService({ config: PollerConfig, module: AppModule });
