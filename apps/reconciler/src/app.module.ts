@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { ReconcilerMetrics } from './metrics/reconciler-metrics';
+import { ClusterWorkers } from './workers/cluster-workers';
 
 /**
- * The reconciler's features (one worker per cluster: dry-run, apply, prune, health,
- * drift) are added here. Configuration, /healthz, /readyz and /metrics come from
+ * The reconciler: one worker per served cluster (dry-run, apply, prune, health), fed by
+ * durable JetStream consumers. Configuration, /healthz, /readyz and /metrics come from
  * RuntimeModule, which bootstrapService adds.
  */
-@Module({})
+@Module({ providers: [ReconcilerMetrics, ClusterWorkers], exports: [ClusterWorkers] })
 export class AppModule {}

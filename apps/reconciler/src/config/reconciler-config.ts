@@ -1,5 +1,6 @@
 import { isDnsLabel } from '@cairn/contracts';
 import { defineServiceConfig, env } from '@cairn/runtime';
+import { encryptionKeyVariable, natsPrefixVariable } from './shared-variables';
 
 /** What the reconciler reads from its environment, checked once at startup. */
 export class ReconcilerConfig extends defineServiceConfig(
@@ -8,13 +9,22 @@ export class ReconcilerConfig extends defineServiceConfig(
     CAIRN_RECONCILER_HOST: env.host('0.0.0.0'),
     CAIRN_RECONCILER_PORT: env.port(8082),
     CAIRN_NATS_URL: env.natsServers(),
+    CAIRN_NATS_PREFIX: natsPrefixVariable(),
+    CAIRN_ENCRYPTION_KEY: encryptionKeyVariable(),
     // Cluster names become NATS subject tokens, hence the DNS-1123 label rule.
     CAIRN_CLUSTERS: env.list('cluster names (DNS-1123 labels)', isDnsLabel),
   },
   (vars) => ({
     http: { host: vars.CAIRN_RECONCILER_HOST, port: vars.CAIRN_RECONCILER_PORT },
     natsServers: vars.CAIRN_NATS_URL,
-    /** The clusters this process runs workers for; empty when CAIRN_CLUSTERS is unset. */
+    /** Root of every subject, stream and bucket (`new Topology(natsPrefix)`). */
+    natsPrefix: vars.CAIRN_NATS_PREFIX,
+    /** Opens the sealed cluster credentials of the registry; holds the key, never log it. */
+    secretBox: vars.CAIRN_ENCRYPTION_KEY,
+    /**
+     * The clusters this process runs workers for; empty when CAIRN_CLUSTERS is unset, which
+     * means every registered cluster in `direct` mode.
+     */
     clusters: vars.CAIRN_CLUSTERS,
   }),
 ) {}

@@ -1,0 +1,237 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import {
+  type ApplicationSpec,
+  AppEvent,
+  AppStatus,
+  Command,
+  decode,
+  DesiredState,
+  encode,
+  Topology,
+} from '@cairn/contracts';
+import { type KubernetesObject, ManifestBundle } from '@cairn/manifests';
+import { BundleStore, connectNats, ensureTopology } from '@cairn/nats';
+import { RegistryWriter } from '@cairn/registry';
+import {
+  createJsonLogger,
+  NestJsonLogger,
+  ReadinessChecks,
+  type ReadinessResult,
+  RuntimeModule,
+} from '@cairn/runtime';
+import { SecretBox } from '@cairn/secrets';
+import { jetstream } from '@nats-io/jetstream';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { Registry as MetricsRegistry } from 'prom-client';
+import { AppModule } from '../app.module';
+import { ReconcilerConfig } from '../config/reconciler-config';
+import { ClusterWorkers } from '../workers/cluster-workers';
+
+/**
+ * Integration tests drive a real reconciler (the Nest module, in process) the way the rest
+ * of Cairn does: registrations through RegistryWriter, bundles in the bundle store, desired
+ * states and commands on JetStream. They observe what a user would: the status and event
+ * subjects, and the cluster. Takes the run's infrastructure as arguments, so that test
+ * tooling never becomes a dependency of the app.
+ */
+
+export interface HarnessInfra {
+  natsUrl: string;
+  natsPrefix: string;
+  kubeconfigPath: string;
+}
+
+export interface AppOptions {
+  namespace: string;
+  automated?: { prune: boolean; selfHeal?: boolean };
+  syncOptions?: string[];
+}
+
+export class ReconcilerHarness {
+  readonly statuses: AppStatus[] = [];
+  readonly events: AppEvent[] = [];
+  private reconciler?: TestingModule;
+  private readonly key = SecretBox.generateKey();
+
+  private constructor(
+    readonly infra: HarnessInfra,
+    readonly topology: Topology,
+    readonly cluster: string,
+    readonly nc: NatsConnection,
+    private readonly writer: RegistryWriter,
+    private readonly bundles: BundleStore,
+    private readonly subscriptions: Subscription[],
+  ) {}
+
+  /** A topology of its own, and the run's cluster registered under a name of its own. */
+  static async create(infra: HarnessInfra): Promise<ReconcilerHarness> {
+    const suffix = randomBytes(4).toString('hex');
+    const topology = new Topology(`${infra.natsPrefix}_rec_${suffix}`.replace(/[.-]/g, '_'));
+    const nc = await connectNats({ url: infra.natsUrl, name: `reconciler-test-${suffix}` });
+    await ensureTopology(nc, topology);
+    const subscriptions = [
+      nc.subscribe(topology.subjects.filter('status')),
+      nc.subscribe(topology.subjects.filter('events')),
+    ];
+    const harness = new ReconcilerHarness(
+      infra,
+      topology,
+      `cluster-${suffix}`,
+      nc,
+      await RegistryWriter.open(nc, topology),
+      await BundleStore.open(nc, topology),
+      subscriptions,
+    );
+    void harness.collect(subscriptions[0], (data) =>
+      harness.statuses.push(decode(AppStatus, data)),
+    );
+    void harness.collect(subscriptions[1], (data) => harness.events.push(decode(AppEvent, data)));
+    await harness.registerCluster();
+    return harness;
+  }
+
+  /** Starts the reconciler and waits until its worker for the cluster runs. */
+  async startReconciler(): Promise<void> {
+    const config = ReconcilerConfig.load({
+      CAIRN_NATS_URL: this.infra.natsUrl,
+      CAIRN_NATS_PREFIX: this.topology.root,
+      CAIRN_ENCRYPTION_KEY: this.key,
+      CAIRN_LOG_LEVEL: process.env.CAIRN_TEST_LOG_LEVEL ?? 'warn',
+    });
+    this.reconciler = await Test.createTestingModule({
+      imports: [RuntimeModule.forService(config), AppModule],
+    })
+      .setLogger(new NestJsonLogger(createJsonLogger(config)))
+      .compile();
+    await this.reconciler.init();
+    const workers = this.reconciler.get(ClusterWorkers);
+    await workers.ready();
+    if (!workers.worker(this.cluster)) throw new Error(`no worker for ${this.cluster} started`);
+  }
+
+  /** What /metrics would answer. */
+  metrics(): Promise<string> {
+    return this.running().get(MetricsRegistry).metrics();
+  }
+
+  /** What /readyz would check. */
+  readiness(): Promise<ReadinessResult[]> {
+    return this.running().get(ReadinessChecks).evaluate();
+  }
+
+  private running(): TestingModule {
+    if (!this.reconciler) throw new Error('the reconciler is not running: call startReconciler()');
+    return this.reconciler;
+  }
+
+  async stopReconciler(): Promise<void> {
+    await this.reconciler?.close();
+    this.reconciler = undefined;
+  }
+
+  async registerApp(name: string, options: AppOptions): Promise<void> {
+    const spec: ApplicationSpec = {
+      source: { repoURL: 'http://git.test/apps.git', path: name, targetRevision: 'main' },
+      destination: { name: this.cluster, namespace: options.namespace },
+      syncPolicy: {
+        ...(options.automated && {
+          automated: {
+            prune: options.automated.prune,
+            selfHeal: options.automated.selfHeal ?? false,
+          },
+        }),
+        syncOptions: options.syncOptions ?? [],
+      },
+    };
+    await this.writer.putApplication({ v: 1, name, cluster: this.cluster, spec, updatedAt: now() });
+  }
+
+  /** Stores the bundle and publishes it as the app's desired state; returns its revision. */
+  async publishBundle(app: string, objects: KubernetesObject[]): Promise<string> {
+    const bundle = ManifestBundle.of(objects, [`${app}/manifests.yaml`]);
+    await this.bundles.put(bundle);
+    const revision = randomRevision();
+    await this.publishDesired({
+      v: 1,
+      app,
+      revision,
+      bundleDigest: bundle.digest,
+      reason: 'new commit on main',
+    });
+    return revision;
+  }
+
+  async publishDesired(desired: DesiredState): Promise<void> {
+    await jetstream(this.nc).publish(
+      this.topology.subjects.desired(this.cluster, desired.app),
+      encode(DesiredState, desired),
+    );
+  }
+
+  async publishCommand(command: Command): Promise<void> {
+    await jetstream(this.nc).publish(
+      this.topology.subjects.command(this.cluster, command.app),
+      encode(Command, command),
+    );
+  }
+
+  /** The first status of the app, from now on or already seen, that satisfies `accept`. */
+  untilStatus(app: string, what: string, accept: (s: AppStatus) => boolean, timeoutMs = 45_000) {
+    return until(`status of ${app}: ${what}`, timeoutMs, () =>
+      this.statuses.find((s) => s.app === app && accept(s)),
+    );
+  }
+
+  untilEvent(app: string, what: string, accept: (e: AppEvent) => boolean, timeoutMs = 45_000) {
+    return until(`event of ${app}: ${what}`, timeoutMs, () =>
+      this.events.find((e) => e.app === app && accept(e)),
+    );
+  }
+
+  /** The newest status of the app seen so far. */
+  latestStatus(app: string): AppStatus | undefined {
+    return this.statuses.filter((s) => s.app === app).at(-1);
+  }
+
+  async close(): Promise<void> {
+    await this.stopReconciler();
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
+    await this.nc.close();
+  }
+
+  private async registerCluster(): Promise<void> {
+    const kubeconfig = await readFile(this.infra.kubeconfigPath, 'utf8');
+    await this.writer.putCluster({
+      v: 1,
+      name: this.cluster,
+      mode: 'direct',
+      credentialsSealed: SecretBox.fromBase64Key(this.key).seal(JSON.stringify({ kubeconfig })),
+      updatedAt: now(),
+    });
+  }
+
+  private async collect(subscription: Subscription, record: (data: Uint8Array) => void) {
+    for await (const message of subscription) record(message.data);
+  }
+}
+
+export function randomRevision(): string {
+  return randomBytes(20).toString('hex');
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+async function until<T>(what: string, timeoutMs: number, probe: () => T | undefined): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
