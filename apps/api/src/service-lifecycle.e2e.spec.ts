@@ -1,11 +1,19 @@
 import { type ChildProcessByStdio, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { testInfra, uniqueName } from '@cairn/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createScratchDatabase,
+  generateEncryptionKey,
+  topologyRootFor,
+} from './testing/api-test-app';
 
 /**
  * Every Cairn service starts, logs, serves its probes and stops the same way, because
@@ -94,10 +102,37 @@ class ServiceProcess {
 
 const started: ServiceProcess[] = [];
 
+/**
+ * What every service needs from its surroundings: the run's NATS under a prefix of this
+ * file's own, a database of its own (the api migrates it), a generated encryption key, and
+ * a place for the api's generated admin token.
+ */
+let infrastructure: Record<string, string> = {};
+let cleanUp: () => Promise<void> = async () => undefined;
+
+beforeAll(async () => {
+  const { databaseUrl, natsUrl, natsPrefix } = testInfra();
+  const database = await createScratchDatabase(databaseUrl, 'lifecycle');
+  const stateDir = await mkdtemp(join(tmpdir(), 'cairn-lifecycle-'));
+  infrastructure = {
+    CAIRN_NATS_URL: natsUrl,
+    CAIRN_NATS_PREFIX: topologyRootFor(natsPrefix, uniqueName('lifecycle')),
+    CAIRN_DATABASE_URL: database.url,
+    CAIRN_ENCRYPTION_KEY: generateEncryptionKey(),
+    CAIRN_ADMIN_TOKEN_FILE: join(stateDir, 'admin-token'),
+  };
+  cleanUp = async () => {
+    await database.drop();
+    await rm(stateDir, { recursive: true, force: true });
+  };
+});
+
+afterAll(() => cleanUp());
+
 function startService(app: string, environment: Record<string, string>): ServiceProcess {
   const child = spawn(process.execPath, [join(WORKSPACE, 'dist/apps', app, 'main.js')], {
     cwd: WORKSPACE,
-    env: { ...process.env, CAIRN_LOG_LEVEL: 'info', ...environment },
+    env: { ...process.env, CAIRN_LOG_LEVEL: 'info', ...infrastructure, ...environment },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const service = new ServiceProcess(app, child);
@@ -210,3 +245,33 @@ for (const { app, hostVariable, portVariable } of SERVICES) {
     });
   });
 }
+
+describe('api, run from its bundle: the admin token', () => {
+  beforeAll(() => buildService('api'), BUILD_TIMEOUT_MS);
+
+  it('is generated on first start, logged by path only, and required by /api/v1', async () => {
+    // A file no earlier start has written.
+    const tokenFile = join(infrastructure.CAIRN_ADMIN_TOKEN_FILE, '..', 'first-start', 'token');
+    const port = await freePort();
+    const service = startService('api', {
+      CAIRN_API_HOST: '127.0.0.1',
+      CAIRN_API_PORT: `${port}`,
+      CAIRN_ADMIN_TOKEN_FILE: tokenFile,
+    });
+    const baseUrl = `http://127.0.0.1:${port}`;
+    await service.waitUntilHealthy(`${baseUrl}/healthz`);
+
+    const token = (await readFile(tokenFile, 'utf8')).trim();
+    const applications = (authorization?: string) =>
+      fetch(`${baseUrl}/api/v1/applications`, {
+        headers: authorization ? { authorization } : {},
+      });
+    expect((await applications(`Bearer ${token}`)).status).toBe(200);
+    expect((await applications()).status).toBe(401);
+    expect((await applications('Bearer not-the-token')).status).toBe(401);
+    expect(service.records()).toContainEqual(
+      expect.objectContaining({ msg: `admin token written to ${tokenFile}` }),
+    );
+    expect(service.output()).not.toContain(token);
+  });
+});

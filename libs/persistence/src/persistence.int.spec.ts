@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cairnDataSourceOptions } from './data-source-options';
-import { ApplicationEntity, ClusterEntity, RepositoryEntity } from './entities';
+import { AppEventEntity, ApplicationEntity, ClusterEntity, RepositoryEntity } from './entities';
 
 describe('persistence: migrations and entities on the real PostgreSQL', () => {
   const { databaseUrl } = testInfra();
@@ -43,8 +43,12 @@ describe('persistence: migrations and entities on the real PostgreSQL', () => {
 
     const applied = await dataSource.runMigrations();
 
-    expect(applied.map((migration) => migration.name)).toEqual(['InitialSchema1764136800000']);
+    expect(applied.map((migration) => migration.name)).toEqual([
+      'InitialSchema1764136800000',
+      'ClustersOfApplicationsAndEvents1764223200000',
+    ]);
     expect(await tables()).toEqual([
+      'app_events',
       'applications',
       'cairn_migrations',
       'clusters',
@@ -61,7 +65,8 @@ describe('persistence: migrations and entities on the real PostgreSQL', () => {
     const repositories = dataSource.getRepository(RepositoryEntity);
     const saved = await repositories.save(
       repositories.create({
-        url: 'https://git.example.com/org/apps',
+        url: 'https://git.example.com/org/apps.git',
+        urlNormalized: 'https://git.example.com/org/apps',
         username: 'cairn',
         passwordCiphertext: Buffer.from([0, 1, 2, 255]),
       }),
@@ -69,22 +74,24 @@ describe('persistence: migrations and entities on the real PostgreSQL', () => {
 
     const read = await repositories.findOneByOrFail({ id: saved.id });
     expect(read).toMatchObject({
-      url: 'https://git.example.com/org/apps',
+      url: 'https://git.example.com/org/apps.git',
+      urlNormalized: 'https://git.example.com/org/apps',
       username: 'cairn',
       passwordCiphertext: Buffer.from([0, 1, 2, 255]),
-      pollIntervalSeconds: 180,
+      pollIntervalSeconds: 15,
       webhookSecretCiphertext: null,
     });
     expect(read.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(read.createdAt).toBeInstanceOf(Date);
   });
 
-  it('registers a repository URL only once', async () => {
+  it('registers a repository only once, by its normalized URL', async () => {
     const repositories = dataSource.getRepository(RepositoryEntity);
-    await repositories.insert({ url: 'https://git.example.com/org/once' });
-    await expect(repositories.insert({ url: 'https://git.example.com/org/once' })).rejects.toThrow(
-      /repositories_url_key/,
-    );
+    const urlNormalized = 'https://git.example.com/org/once';
+    await repositories.insert({ url: 'https://git.example.com/org/once', urlNormalized });
+    await expect(
+      repositories.insert({ url: 'https://GIT.example.com/org/once.git/', urlNormalized }),
+    ).rejects.toThrow(/repositories_url_normalized_key/);
   });
 
   it('stores clusters and refuses an unknown mode', async () => {
@@ -120,7 +127,7 @@ describe('persistence: migrations and entities on the real PostgreSQL', () => {
       },
     };
     const created = await applications.save(
-      applications.create({ name: 'guestbook', spec, status: null }),
+      applications.create({ name: 'guestbook', spec, cluster: 'edge-1', status: null }),
     );
 
     await applications.update(
@@ -134,6 +141,39 @@ describe('persistence: migrations and entities on the real PostgreSQL', () => {
     expect(read.updatedAt.getTime()).toBeGreaterThan(created.updatedAt.getTime());
   });
 
+  it('refuses an application on an unregistered cluster, and deleting a cluster in use', async () => {
+    const applications = dataSource.getRepository(ApplicationEntity);
+    await expect(
+      applications.insert({ name: 'stray', spec: {}, cluster: 'nowhere', status: null }),
+    ).rejects.toThrow(/applications_cluster_fkey/);
+    await expect(
+      dataSource.getRepository(ClusterEntity).delete({ name: 'edge-1' }),
+    ).rejects.toThrow(/applications_cluster_fkey/);
+  });
+
+  it('keeps events once per stream sequence, readable per app in order', async () => {
+    const events = dataSource.getRepository(AppEventEntity);
+    const event = (seq: string, type: string) => ({
+      seq,
+      app: 'guestbook',
+      cluster: 'edge-1',
+      type,
+      time: new Date('2025-01-31T12:00:00Z'),
+      event: { type },
+    });
+    await events.insert([event('9007199254740993', 'SyncSucceeded'), event('7', 'SyncStarted')]);
+    await events.upsert([event('7', 'SyncStarted')], {
+      conflictPaths: ['seq'],
+      skipUpdateIfNoValuesChanged: true,
+    });
+
+    const read = await events.find({ where: { app: 'guestbook' }, order: { seq: 'ASC' } });
+    expect(read.map((row) => [row.seq, row.type])).toEqual([
+      ['7', 'SyncStarted'],
+      ['9007199254740993', 'SyncSucceeded'],
+    ]);
+  });
+
   it('treats running the migrations again, also at start-up, as a no-op', async () => {
     expect(await dataSource.runMigrations()).toEqual([]);
 
@@ -143,12 +183,33 @@ describe('persistence: migrations and entities on the real PostgreSQL', () => {
     } finally {
       await second.destroy();
     }
-    const recorded = await admin.query(`SELECT name FROM "${schema}"."cairn_migrations"`);
-    expect(recorded.rows).toEqual([{ name: 'InitialSchema1764136800000' }]);
+    const recorded = await admin.query(
+      `SELECT name FROM "${schema}"."cairn_migrations" ORDER BY id`,
+    );
+    expect(recorded.rows).toEqual([
+      { name: 'InitialSchema1764136800000' },
+      { name: 'ClustersOfApplicationsAndEvents1764223200000' },
+    ]);
     expect(await dataSource.getRepository(RepositoryEntity).count()).toBe(2);
   });
 
-  it('drops the tables when the migration is undone', async () => {
+  it('undoes the second migration back to the initial schema, normalized URLs kept', async () => {
+    await dataSource.undoLastMigration();
+
+    expect(await tables()).toEqual([
+      'applications',
+      'cairn_migrations',
+      'clusters',
+      'repositories',
+    ]);
+    const urls = await admin.query(`SELECT url FROM "${schema}"."repositories" ORDER BY url`);
+    expect(urls.rows).toEqual([
+      { url: 'https://git.example.com/org/apps' },
+      { url: 'https://git.example.com/org/once' },
+    ]);
+  });
+
+  it('drops the tables when the first migration is undone too', async () => {
     await dataSource.undoLastMigration();
 
     expect(await tables()).toEqual(['cairn_migrations']);

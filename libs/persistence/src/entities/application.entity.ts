@@ -1,4 +1,14 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { ClusterEntity } from './cluster.entity';
 
 /** An application (POST /api/v1/applications): Argo CD's spec and status shapes, kept as JSON. */
 @Entity({ name: 'applications' })
@@ -10,7 +20,19 @@ export class ApplicationEntity {
   @Column({ type: 'jsonb' })
   spec!: Record<string, unknown>;
 
-  /** {sync, health, operationState, resources, history, reconciledAt}; null until first reconciled. */
+  /**
+   * The registered cluster spec.destination resolved to when the spec was stored. A foreign
+   * key, so a cluster that applications deploy to cannot be deleted from under them.
+   */
+  @Index('applications_cluster_idx')
+  @Column({ type: 'text' })
+  cluster!: string;
+
+  @ManyToOne(() => ClusterEntity, { onDelete: 'RESTRICT', nullable: false })
+  @JoinColumn({ name: 'cluster', foreignKeyConstraintName: 'applications_cluster_fkey' })
+  destinationCluster?: ClusterEntity;
+
+  /** The latest AppStatus the reconciler reported; null until first reconciled. */
   @Column({ type: 'jsonb', nullable: true })
   status!: Record<string, unknown> | null;
 

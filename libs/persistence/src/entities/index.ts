@@ -1,9 +1,10 @@
+import { AppEventEntity } from './app-event.entity';
 import { ApplicationEntity } from './application.entity';
 import { ClusterEntity } from './cluster.entity';
 import { RepositoryEntity } from './repository.entity';
 
-export { ApplicationEntity, ClusterEntity, RepositoryEntity };
+export { AppEventEntity, ApplicationEntity, ClusterEntity, RepositoryEntity };
 export type { ClusterMode } from './cluster.entity';
 
 /** Every entity Cairn persists, for the DataSource and TypeOrmModule.forFeature. */
-export const CAIRN_ENTITIES = [RepositoryEntity, ClusterEntity, ApplicationEntity];
+export const CAIRN_ENTITIES = [RepositoryEntity, ClusterEntity, ApplicationEntity, AppEventEntity];

@@ -1,0 +1,30 @@
+import { AppName, ApplicationSpec, Revision } from '@cairn/contracts';
+import { z } from 'zod';
+
+/**
+ * The body of POST and PUT /applications: Cairn's own {metadata: {name}, spec}, or an
+ * Argo CD Application manifest as is (apiVersion, kind and Argo-only fields such as
+ * spec.project or metadata.namespace are accepted and not kept).
+ */
+export const ApplicationManifest = z.object({
+  apiVersion: z
+    .literal('argoproj.io/v1alpha1', {
+      error: 'must be argoproj.io/v1alpha1 (an Argo CD Application), or left out',
+    })
+    .optional(),
+  kind: z.literal('Application', { error: 'must be Application, or left out' }).optional(),
+  metadata: z.object({ name: AppName }),
+  spec: ApplicationSpec,
+});
+export type ApplicationManifest = z.infer<typeof ApplicationManifest>;
+
+/** POST /applications/{name}/sync; an empty body syncs the current desired revision. */
+export const SyncRequest = z
+  .object({
+    /** A full commit SHA: the reconciler deploys exactly what was rendered for it. */
+    revision: Revision.optional(),
+    prune: z.boolean().optional(),
+    dryRun: z.boolean().optional(),
+  })
+  .default({});
+export type SyncRequest = z.infer<typeof SyncRequest>;

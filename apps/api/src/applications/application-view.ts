@@ -1,0 +1,54 @@
+import type { AppStatus, ApplicationSpec } from '@cairn/contracts';
+import type { ApplicationEntity } from '@cairn/persistence';
+
+/** An application as GET shows it: Argo CD's Application, so its users read it as they know it. */
+export interface ApplicationView {
+  apiVersion: 'argoproj.io/v1alpha1';
+  kind: 'Application';
+  metadata: { name: string; creationTimestamp: string };
+  spec: ApplicationSpec;
+  status: ApplicationStatusView;
+}
+
+export interface ApplicationStatusView {
+  sync: AppStatus['sync'];
+  health: AppStatus['health'];
+  operationState?: AppStatus['operationState'];
+  resources: AppStatus['resources'];
+  conditions: AppStatus['conditions'];
+  reconciledAt?: string;
+  /** Deployed revisions; kept from a later version on. */
+  history: [];
+}
+
+export function applicationView(row: ApplicationEntity): ApplicationView {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: { name: row.name, creationTimestamp: row.createdAt.toISOString() },
+    spec: row.spec as ApplicationSpec,
+    status: statusView(row.status as AppStatus | null),
+  };
+}
+
+/** Before the reconciler has said anything, nothing is known: Unknown, as Argo CD says. */
+export function statusView(status: AppStatus | null): ApplicationStatusView {
+  if (!status) {
+    return {
+      sync: { status: 'Unknown' },
+      health: { status: 'Unknown' },
+      resources: [],
+      conditions: [],
+      history: [],
+    };
+  }
+  return {
+    sync: status.sync,
+    health: status.health,
+    ...(status.operationState && { operationState: status.operationState }),
+    resources: status.resources,
+    conditions: status.conditions,
+    reconciledAt: status.reconciledAt,
+    history: [],
+  };
+}
