@@ -189,8 +189,11 @@ for (const { app, hostVariable, portVariable } of SERVICES) {
       const health = await fetch(`${baseUrl}/healthz`);
       expect(health.status).toBe(200);
       expect(await health.json()).toEqual({ status: 'ok' });
+      // Ready comes after live: a service connects to NATS and loads the registry after it listens.
+      await expect
+        .poll(async () => (await fetch(`${baseUrl}/readyz`)).status, { timeout: 15_000 })
+        .toBe(200);
       const readiness = await fetch(`${baseUrl}/readyz`);
-      expect(readiness.status).toBe(200);
       expect(await readiness.json()).toMatchObject({ status: 'ok' });
       const metrics = await fetch(`${baseUrl}/metrics`);
       expect(metrics.status).toBe(200);
