@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ApplicationsModule } from './applications/applications.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { ClustersModule } from './clusters/clusters.module';
 import { EventsModule } from './events/events.module';
@@ -12,6 +13,7 @@ import { OpenApiModule } from './openapi/openapi.module';
 import { RegistryModule } from './registry/registry.module';
 import { RepositoriesModule } from './repositories/repositories.module';
 import { StatusModule } from './status/status.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 /**
  * The api: registrations in PostgreSQL mirrored to the registry buckets, status and events
@@ -24,6 +26,7 @@ import { StatusModule } from './status/status.module';
     DatabaseModule,
     MessagingModule,
     AuthModule,
+    AuditModule,
     MetricsModule,
     RegistryModule,
     RepositoriesModule,
@@ -31,6 +34,7 @@ import { StatusModule } from './status/status.module';
     ApplicationsModule,
     StatusModule,
     EventsModule,
+    WebhooksModule,
     OpenApiModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: BadRequestFilter }],

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SchemaVersion1, Timestamp } from './codec';
 import { HealthState, ResourceRef } from './app-status';
-import { Revision } from './desired-state';
+import { BundleDigest, Revision } from './desired-state';
 import { AppName, ClusterName } from './names';
 
 export const APP_EVENT_TYPES = [
@@ -33,6 +33,8 @@ export const AppEvent = z
     message: z.string().max(4096),
     time: Timestamp,
     revision: Revision.optional(),
+    /** On SyncSucceeded: the bundle that was deployed, so history can redeploy it exactly. */
+    bundleDigest: BundleDigest.optional(),
     /** Machine-readable cause of a failure: DryRunFailed, ApplyFailed, ... */
     reason: z.string().max(128).optional(),
     /** The objects it concerns: applied, pruned, drifted. */

@@ -49,15 +49,35 @@ export const SyncPolicy = z.object({
   syncOptions: z.array(z.string()).default([]),
 });
 
+/**
+ * Differences that never make the app OutOfSync, in Argo CD's shape: for the objects it
+ * matches (group "" is the core API; `*` matches any group or kind), JSON pointers to leave
+ * out, and field managers whose fields to leave out (e.g. an HPA's spec.replicas).
+ */
+export const IgnoreDifference = z.object({
+  group: z.string().default(''),
+  kind: z.string().min(1, { error: 'is required: the kind of objects it applies to, or *' }),
+  name: z.string().min(1).optional(),
+  namespace: z.string().min(1).optional(),
+  jsonPointers: z
+    .array(z.string().regex(/^\//, { error: 'must be a JSON pointer, e.g. /spec/replicas' }))
+    .default([]),
+  managedFieldsManagers: z.array(z.string().min(1)).default([]),
+});
+
 export const ApplicationSpec = z.object({
   source: ApplicationSource,
   destination: ApplicationDestination,
   syncPolicy: SyncPolicy.default({ syncOptions: [] }),
+  ignoreDifferences: z.array(IgnoreDifference).optional(),
+  /** How many completed syncs history keeps (Argo CD's revisionHistoryLimit); default 10. */
+  revisionHistoryLimit: z.number().int().min(1).max(1000).optional(),
 });
 
 export type ApplicationSource = z.infer<typeof ApplicationSource>;
 export type ApplicationDestination = z.infer<typeof ApplicationDestination>;
 export type SyncPolicy = z.infer<typeof SyncPolicy>;
+export type IgnoreDifference = z.infer<typeof IgnoreDifference>;
 export type ApplicationSpec = z.infer<typeof ApplicationSpec>;
 
 export function hasSyncOption(

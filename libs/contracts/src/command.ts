@@ -32,6 +32,11 @@ const RollbackCommand = z.object({
   historyId: z.number().int().nonnegative(),
   revision: Revision,
   bundleDigest: BundleDigest,
+  /**
+   * The app's prune policy when it was rolled back: its registration has automated sync
+   * (and with it syncPolicy.automated.prune) removed while it stays rolled back.
+   */
+  prune: z.boolean().optional(),
 });
 
 /** Compare live state with desired state now, instead of at the next interval. */

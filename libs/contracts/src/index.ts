@@ -1,4 +1,5 @@
 export * from './application-spec';
+export * from './app-diff';
 export * from './app-event';
 export * from './app-status';
 export * from './codec';

@@ -46,13 +46,17 @@ describe('persistence: migrations and entities on the real PostgreSQL', () => {
     expect(applied.map((migration) => migration.name)).toEqual([
       'InitialSchema1764136800000',
       'ClustersOfApplicationsAndEvents1764223200000',
+      'HistoryOperationsAndAudit1764309600000',
     ]);
     expect(await tables()).toEqual([
       'app_events',
+      'application_operations',
       'applications',
+      'audit_records',
       'cairn_migrations',
       'clusters',
       'repositories',
+      'sync_history',
     ]);
   });
 
@@ -189,8 +193,21 @@ describe('persistence: migrations and entities on the real PostgreSQL', () => {
     expect(recorded.rows).toEqual([
       { name: 'InitialSchema1764136800000' },
       { name: 'ClustersOfApplicationsAndEvents1764223200000' },
+      { name: 'HistoryOperationsAndAudit1764309600000' },
     ]);
     expect(await dataSource.getRepository(RepositoryEntity).count()).toBe(2);
+  });
+
+  it('undoes the history, operations and audit migration, dropping only its tables', async () => {
+    await dataSource.undoLastMigration();
+
+    expect(await tables()).toEqual([
+      'app_events',
+      'applications',
+      'cairn_migrations',
+      'clusters',
+      'repositories',
+    ]);
   });
 
   it('undoes the second migration back to the initial schema, normalized URLs kept', async () => {

@@ -28,3 +28,12 @@ export const SyncRequest = z
   })
   .default({});
 export type SyncRequest = z.infer<typeof SyncRequest>;
+
+/** DELETE /applications/{name}?cascade=true also removes what the app deployed. */
+export const DeleteQuery = z.object({
+  cascade: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
+});
+
+/** POST /applications/{name}/rollback: the history entry to deploy again. */
+export const RollbackRequest = z.object({ id: z.number().int().nonnegative() });
+export type RollbackRequest = z.infer<typeof RollbackRequest>;

@@ -1,5 +1,6 @@
 import type { AppStatus, ApplicationSpec } from '@cairn/contracts';
-import type { ApplicationEntity } from '@cairn/persistence';
+import type { ApplicationEntity, RollbackState } from '@cairn/persistence';
+import type { HistorySummary } from '../history/history-view';
 
 /** An application as GET shows it: Argo CD's Application, so its users read it as they know it. */
 export interface ApplicationView {
@@ -17,17 +18,34 @@ export interface ApplicationStatusView {
   resources: AppStatus['resources'];
   conditions: AppStatus['conditions'];
   reconciledAt?: string;
-  /** Deployed revisions; kept from a later version on. */
-  history: [];
+  /** Completed syncs, newest first. */
+  history: HistorySummary[];
+  /** Set while the app runs a rolled-back entry with automated sync off. */
+  rolledBack?: RollbackState;
 }
 
-export function applicationView(row: ApplicationEntity): ApplicationView {
+/** What the api itself keeps of an application, beside what its reconciler reports. */
+export interface OperationsView {
+  history: HistorySummary[];
+  rolledBack: RollbackState | null;
+}
+
+const NO_OPERATIONS: OperationsView = { history: [], rolledBack: null };
+
+export function applicationView(
+  row: ApplicationEntity,
+  operations: OperationsView = NO_OPERATIONS,
+): ApplicationView {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
     metadata: { name: row.name, creationTimestamp: row.createdAt.toISOString() },
     spec: row.spec as ApplicationSpec,
-    status: statusView(row.status as AppStatus | null),
+    status: {
+      ...statusView(row.status as AppStatus | null),
+      history: operations.history,
+      ...(operations.rolledBack && { rolledBack: operations.rolledBack }),
+    },
   };
 }
 

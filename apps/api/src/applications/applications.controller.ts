@@ -4,7 +4,7 @@ import { parseRequest } from '../http/parse-request';
 import { YAML_CONTENT_TYPES } from '../http/yaml-body';
 import { openApiSchema } from '../openapi/openapi-schema';
 import { ApplicationFilters } from './application-filters';
-import { ApplicationManifest, SyncRequest } from './application-manifest';
+import { ApplicationManifest, DeleteQuery, SyncRequest } from './application-manifest';
 import type { ApplicationView } from './application-view';
 import { ApplicationsService } from './applications.service';
 
@@ -40,8 +40,9 @@ export class ApplicationsController {
 
   @Delete(':name')
   @HttpCode(204)
-  async delete(@Param('name') name: string): Promise<void> {
-    await this.applications.delete(name);
+  async delete(@Param('name') name: string, @Query() query: unknown): Promise<void> {
+    const { cascade } = parseRequest(DeleteQuery, query);
+    await this.applications.delete(name, cascade === 'true');
   }
 
   @Post(':name/sync')

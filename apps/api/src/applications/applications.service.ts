@@ -1,21 +1,19 @@
-import { randomUUID } from 'node:crypto';
-import { type Command, isDnsLabel } from '@cairn/contracts';
+import { isDnsLabel } from '@cairn/contracts';
 import { normalizeRepositoryUrl } from '@cairn/git';
-import { ApplicationEntity, ClusterEntity } from '@cairn/persistence';
+import { ApplicationEntity, ClusterEntity, SyncHistoryEntity } from '@cairn/persistence';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
-import { badRequest, conflict, notFound, type Problem, unavailable } from '../http/api-errors';
-import { CommandPublisher } from '../infrastructure/command-publisher';
+import { historySummary } from '../history/history-view';
+import { HistoryService } from '../history/history.service';
+import { badRequest, conflict, notFound, type Problem } from '../http/api-errors';
 import { isUniqueViolation } from '../infrastructure/postgres-errors';
+import { OperationsService } from '../operations/operations.service';
 import { RegistryMirror } from '../registry/registry-mirror.service';
 import { type ApplicationFilters, matchesFilters } from './application-filters';
 import type { ApplicationManifest, SyncRequest } from './application-manifest';
-import { applicationView, type ApplicationView } from './application-view';
+import { applicationView, type ApplicationView, type OperationsView } from './application-view';
 import { resolveDestination } from './destination';
-
-/** Who the single admin token speaks for, in commands and history. */
-const ADMIN = 'admin';
 
 /** Applications: where their manifests are, where they go; stored, mirrored, and synced on request. */
 @Injectable()
@@ -26,7 +24,8 @@ export class ApplicationsService {
     @InjectRepository(ApplicationEntity) private readonly rows: Repository<ApplicationEntity>,
     @InjectRepository(ClusterEntity) private readonly clusters: Repository<ClusterEntity>,
     private readonly mirror: RegistryMirror,
-    private readonly commands: CommandPublisher,
+    private readonly operations: OperationsService,
+    private readonly history: HistoryService,
   ) {}
 
   async create(manifest: ApplicationManifest): Promise<ApplicationView> {
@@ -46,14 +45,18 @@ export class ApplicationsService {
 
   async list(filters: ApplicationFilters): Promise<ApplicationView[]> {
     const rows = await this.rows.find({ order: { name: 'ASC' } });
+    const operations = await this.operationsOfAll();
     return rows
-      .map((row) => ({ view: applicationView(row), cluster: row.cluster }))
+      .map((row) => ({
+        view: applicationView(row, operations(row.name)),
+        cluster: row.cluster,
+      }))
       .filter((app) => matchesFilters(app, filters))
       .map((app) => app.view);
   }
 
   async get(name: string): Promise<ApplicationView> {
-    return applicationView(await this.find(name));
+    return applicationView(await this.find(name), await this.operationsOf(name));
   }
 
   async update(name: string, manifest: ApplicationManifest): Promise<ApplicationView> {
@@ -71,51 +74,73 @@ export class ApplicationsService {
     if (cluster !== row.cluster) row.status = null;
     row.spec = manifest.spec;
     row.cluster = cluster;
-    const saved = await this.store(row);
-    this.logger.log({ msg: 'application updated', app: name, cluster });
-    return applicationView(saved);
+    // Automated sync turned (back) on ends a rollback: the app returns to its branch head.
+    const resumes =
+      manifest.spec.syncPolicy.automated !== undefined &&
+      (await this.operations.rolledBack(name)) !== null;
+    const saved = resumes
+      ? await this.mirror.write(
+          async (manager) => {
+            await this.operations.setRolledBack(manager, name, null);
+            return manager.save(row);
+          },
+          (stored) => this.mirror.putApplication(stored, false),
+        )
+      : await this.store(row);
+    this.logger.log({ msg: 'application updated', app: name, cluster, resumes });
+    if (resumes) await this.operations.start(saved, this.operations.command(name, { op: 'sync' }));
+    return applicationView(saved, await this.operationsOf(name));
   }
 
-  /** Forgets the application; what it deployed stays where it is. */
-  async delete(name: string): Promise<void> {
-    await this.find(name);
+  /**
+   * Forgets the application. With `cascade`, its reconciler first gets a delete command and
+   * removes what the app deployed; without, what it deployed stays where it is.
+   */
+  async delete(name: string, cascade: boolean): Promise<void> {
+    const row = await this.find(name);
+    if (cascade) {
+      await this.operations.publish(row, this.operations.command(name, { op: 'delete', cascade }));
+    }
     await this.mirror.write(
-      (manager) => manager.delete(ApplicationEntity, { name }),
+      async (manager) => {
+        await manager.delete(SyncHistoryEntity, { app: name });
+        await this.operations.forget(manager, name);
+        await manager.delete(ApplicationEntity, { name });
+      },
       () => this.mirror.remove('applications', name),
     );
-    this.logger.log({ msg: 'application deleted', app: name });
+    this.logger.log({ msg: 'application deleted', app: name, cascade });
   }
 
   async sync(name: string, request: SyncRequest): Promise<{ id: string }> {
     const row = await this.find(name);
-    const command: Command = {
-      v: 1,
-      op: 'sync',
-      id: randomUUID(),
-      app: name,
-      initiatedBy: ADMIN,
-      requestedAt: new Date().toISOString(),
-      ...request,
-    };
-    try {
-      await this.commands.publish(row.cluster, command);
-    } catch (error) {
-      this.logger.error({ msg: 'sync command not published', app: name, err: error });
-      throw unavailable(`the sync of "${name}" could not be queued (NATS): try again`);
-    }
-    this.logger.log({
-      msg: 'sync requested',
-      app: name,
-      cluster: row.cluster,
-      command: command.id,
-    });
+    await this.operations.assertIdle(row);
+    const command = this.operations.command(name, { op: 'sync', ...request });
+    await this.operations.start(row, command);
     return { id: command.id };
   }
 
-  private async find(name: string): Promise<ApplicationEntity> {
+  async find(name: string): Promise<ApplicationEntity> {
     const row = isDnsLabel(name) ? await this.rows.findOneBy({ name }) : null;
     if (!row) throw notFound(`application "${name}" is not registered`);
     return row;
+  }
+
+  private async operationsOf(name: string): Promise<OperationsView> {
+    const [history, rolledBack] = await Promise.all([
+      this.history.list(name),
+      this.operations.rolledBack(name),
+    ]);
+    return { history: history.map(historySummary), rolledBack };
+  }
+
+  /** Everything list() shows, in two queries rather than two per application. */
+  private async operationsOfAll(): Promise<(name: string) => OperationsView> {
+    const [history, states] = await Promise.all([this.history.all(), this.operations.all()]);
+    return (name) => ({
+      history: history.filter((row) => row.app === name).map(historySummary),
+      rolledBack: states.find((state) => state.app === name)?.rolledBack ?? null,
+    });
   }
 
   /** Checks what the schema cannot: the repository URL, and that the destination is registered. */

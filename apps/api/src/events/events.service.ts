@@ -4,6 +4,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Counter, Registry } from 'prom-client';
 import type { Repository } from 'typeorm';
+import { HistoryService } from '../history/history.service';
 
 /** How many events GET /applications/{name}/events returns: the newest. */
 export const EVENTS_SHOWN = 100;
@@ -22,6 +23,7 @@ export class EventsService {
   constructor(
     @InjectRepository(AppEventEntity) private readonly rows: Repository<AppEventEntity>,
     private readonly topology: Topology,
+    private readonly history: HistoryService,
     registry: Registry,
   ) {
     this.consumed = new Counter({
@@ -64,6 +66,7 @@ export class EventsService {
       .setParameter('event', JSON.stringify(event))
       .orIgnore()
       .execute();
+    await this.history.record(event, seq);
     this.consumed.inc({ outcome: 'stored' });
     return 'stored';
   }

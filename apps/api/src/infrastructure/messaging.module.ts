@@ -6,6 +6,7 @@ import { Global, Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { ApiConfig } from '../config/api-config';
 import { CommandPublisher } from './command-publisher';
 import { NatsClient } from './nats-client';
+import { PollRequester } from './poll-requester';
 
 @Injectable()
 class NatsReadiness implements OnModuleInit {
@@ -50,8 +51,9 @@ class NatsReadiness implements OnModuleInit {
       useFactory: (config: ApiConfig) => SecretBox.fromBase64Key(config.encryptionKey),
     },
     CommandPublisher,
+    PollRequester,
     NatsReadiness,
   ],
-  exports: [Topology, NatsClient, RegistryWriter, SecretBox, CommandPublisher],
+  exports: [Topology, NatsClient, RegistryWriter, SecretBox, CommandPublisher, PollRequester],
 })
 export class MessagingModule {}

@@ -37,16 +37,30 @@ export function clusterRegistration(row: ClusterEntity): ClusterRegistration {
   };
 }
 
-export function applicationRegistration(row: ApplicationEntity): ApplicationRegistration {
+/**
+ * A rolled-back application goes without `syncPolicy.automated`, whatever its spec says:
+ * otherwise its reconciler would deploy the next desired state over the rollback.
+ */
+export function applicationRegistration(
+  row: ApplicationEntity,
+  rolledBack = false,
+): ApplicationRegistration {
+  const spec = row.spec as ApplicationSpec;
   return {
     v: 1,
     name: row.name,
     cluster: row.cluster,
-    spec: row.spec as ApplicationSpec,
+    spec: rolledBack ? withoutAutomatedSync(spec) : spec,
     updatedAt: row.updatedAt.toISOString(),
   };
 }
 
 function optional<K extends string>(key: K, value: string | undefined) {
   return (value === undefined ? {} : { [key]: value }) as Partial<Record<K, string>>;
+}
+
+function withoutAutomatedSync(spec: ApplicationSpec): ApplicationSpec {
+  const syncPolicy = { ...spec.syncPolicy };
+  delete syncPolicy.automated;
+  return { ...spec, syncPolicy };
 }

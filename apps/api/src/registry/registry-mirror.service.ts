@@ -1,4 +1,9 @@
-import { ApplicationEntity, ClusterEntity, RepositoryEntity } from '@cairn/persistence';
+import {
+  ApplicationEntity,
+  ApplicationOperationEntity,
+  ClusterEntity,
+  RepositoryEntity,
+} from '@cairn/persistence';
 import { RegistryWriter } from '@cairn/registry';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -28,6 +33,8 @@ export class RegistryMirror implements OnModuleInit {
     @InjectRepository(ClusterEntity) private readonly clusters: Repository<ClusterEntity>,
     @InjectRepository(ApplicationEntity)
     private readonly applications: Repository<ApplicationEntity>,
+    @InjectRepository(ApplicationOperationEntity)
+    private readonly operations: Repository<ApplicationOperationEntity>,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -92,8 +99,11 @@ export class RegistryMirror implements OnModuleInit {
     return this.writer.putCluster(clusterRegistration(row));
   }
 
-  putApplication(row: ApplicationEntity): Promise<void> {
-    return this.writer.putApplication(applicationRegistration(row));
+  /** `rolledBack` as the caller's transaction has it; left out, as stored. */
+  async putApplication(row: ApplicationEntity, rolledBack?: boolean): Promise<void> {
+    const isRolledBack =
+      rolledBack ?? Boolean((await this.operations.findOneBy({ app: row.name }))?.rolledBack);
+    await this.writer.putApplication(applicationRegistration(row, isRolledBack));
   }
 
   remove(kind: Kind, key: string): Promise<void> {
