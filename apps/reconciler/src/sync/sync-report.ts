@@ -89,7 +89,11 @@ export async function reportSyncSucceeded(
       `could not prune ${pruned.failed.length} objects, retried at the next sync: ${pruned.failed.map((f) => f.message).join('; ')}`,
       { revision, reason: 'PruneFailed', resources: pruned.failed.map((f) => f.ref) },
     );
-  await ctx.events.emit(app, 'SyncSucceeded', message, { revision });
+  await ctx.events.emit(app, 'SyncSucceeded', message, {
+    revision,
+    // History keeps it, so a rollback redeploys exactly this bundle.
+    bundleDigest: request.bundleDigest,
+  });
   await announceHealthChange(ctx.events, before, after);
   ctx.logger.log({
     msg: 'sync succeeded',
