@@ -4,6 +4,7 @@ import { ApplicationsModule } from './applications/applications.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { ClustersModule } from './clusters/clusters.module';
+import { DiffModule } from './diff/diff.module';
 import { EventsModule } from './events/events.module';
 import { BadRequestFilter } from './http/bad-request.filter';
 import { DatabaseModule } from './infrastructure/database.module';
@@ -32,6 +33,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     RepositoriesModule,
     ClustersModule,
     ApplicationsModule,
+    DiffModule,
     StatusModule,
     EventsModule,
     WebhooksModule,

@@ -45,8 +45,11 @@ describe('reconciler across a restart', () => {
       namespace: ns.name,
       body: { ...live, data: { color: 'red' } },
     });
+    const drift = await harness.untilEvent(app, 'DriftDetected', (e) => e.type === 'DriftDetected');
+    expect(drift.message).toContain(`ConfigMap ${ns.name}/settings: data.color`);
     await harness.stopReconciler();
     const eventsBefore = harness.events.length;
+    const statusesBefore = harness.statuses.length;
 
     // The restarted worker's consumer starts from scratch, so every desired state comes again.
     const consumer = `reconciler-desired-${harness.cluster}`;
@@ -64,6 +67,12 @@ describe('reconciler across a restart', () => {
       .toBe(0);
 
     expect((await read('settings'))?.data).toEqual({ color: 'red' });
+    // The drift is still known after the restart (its baseline rebuilt from git, not taken
+    // from the drifted object), and not announced twice.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const after = harness.statuses.slice(statusesBefore).filter((s) => s.app === app);
+    expect(after.map((s) => s.sync.status)).not.toContain('Synced');
+    expect(harness.latestStatus(app)?.sync.status).toBe('OutOfSync');
     expect(harness.events.slice(eventsBefore).filter((e) => e.app === app)).toEqual([]);
 
     // The inventory survived the restart: the next revision prunes what it no longer declares.

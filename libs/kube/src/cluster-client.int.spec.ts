@@ -92,4 +92,15 @@ describe('ClusterClient against a real API server', () => {
     await cluster.delete(configMap('doomed', {}));
     expect(await cluster.read(configMap('doomed', {}))).toBeUndefined();
   });
+
+  it('deletes only the very object it saw when given its uid: a recreated one survives', async () => {
+    const first = await cluster.apply(configMap('recreated', { v: '1' }));
+    await cluster.delete(configMap('recreated', {}));
+    await cluster.apply(configMap('recreated', { v: '2' }));
+
+    await expect(
+      cluster.delete(configMap('recreated', {}), { uid: first.metadata.uid }),
+    ).rejects.toMatchObject({ statusCode: 409 });
+    expect((await cluster.read<V1ConfigMap>(configMap('recreated', {})))?.data).toEqual({ v: '2' });
+  });
 });

@@ -1,9 +1,8 @@
-import {
-  type KubeConfig,
-  type KubernetesObject,
-  KubernetesObjectApi,
-  PatchStrategy,
-} from '@kubernetes/client-node';
+import { type KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import { KubeApiError } from './kube-api-error';
+import { KubeHttp } from './kube-http';
+
+export { KubeApiError } from './kube-api-error';
 
 /** The field manager that owns every field Cairn declares. */
 export const FIELD_MANAGER = 'cairn';
@@ -15,119 +14,142 @@ export interface ObjectRef {
   metadata: { name: string; namespace?: string };
 }
 
-/** An API error with the server's own message, which names the field at fault. */
-export class KubeApiError extends Error {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'KubeApiError';
-  }
+/** An object as the API server sends it: plain JSON, nothing converted or dropped. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    [field: string]: unknown;
+  };
+  [field: string]: unknown;
 }
 
-function describe(ref: ObjectRef): string {
+/** How the API serves a kind: its plural resource name and whether it is namespaced. */
+export interface ServedResource {
+  apiVersion: string;
+  kind: string;
+  plural: string;
+  namespaced: boolean;
+}
+
+export function describeObject(ref: ObjectRef): string {
   return `${ref.kind} ${ref.metadata.namespace ? `${ref.metadata.namespace}/` : ''}${ref.metadata.name}`;
 }
 
-/** Turns client-node's ApiException (status code + JSON body) into a KubeApiError. */
-function toKubeError(err: unknown, ref: ObjectRef): Error {
-  const e = err as { code?: number; body?: unknown; message?: string };
-  if (typeof e?.code !== 'number') return err as Error;
-  let message = e.message ?? 'request failed';
-  try {
-    const body =
-      typeof e.body === 'string'
-        ? (JSON.parse(e.body) as { message?: string })
-        : (e.body as { message?: string });
-    if (body?.message) message = body.message;
-  } catch {
-    // not JSON: keep the client's message
-  }
-  return new KubeApiError(e.code, `${describe(ref)}: ${message}`);
-}
-
 /** Exposes client-node's cached API discovery, which KubernetesObjectApi keeps protected. */
-class DiscoveringObjectApi extends KubernetesObjectApi {
+class Discovery extends KubernetesObjectApi {
   lookup(apiVersion: string, kind: string) {
     return this.resource(apiVersion, kind);
   }
-  forgetDiscovery(): void {
+  forget(): void {
     this.apiVersionResourceCache = {};
-  }
-  useNamespaceOf(kc: KubeConfig): void {
-    this.setDefaultNamespace(kc);
   }
 }
 
 /**
  * Everything Cairn does to one cluster's objects: server-side apply (as field manager
  * `cairn`, optionally as a dry run; `force` takes ownership of fields another manager set
- * before, which is what git being the source of truth means), read, delete, and whether a kind is namespaced.
- * Discovery is cached per client, and refreshed once when a kind is unknown, since a
- * CRD applied a moment ago adds kinds.
+ * before, which is what git being the source of truth means), read, delete, and how a kind
+ * is served. Objects travel as raw JSON. Discovery is cached per client, and refreshed once
+ * when a kind is unknown, since a CRD applied a moment ago adds kinds.
  */
 export class ClusterClient {
-  private readonly api: DiscoveringObjectApi;
+  readonly http: KubeHttp;
+  private readonly discovery: Discovery;
 
   constructor(readonly kubeconfig: KubeConfig) {
-    this.api = kubeconfig.makeApiClient(DiscoveringObjectApi);
-    this.api.useNamespaceOf(kubeconfig);
+    this.http = new KubeHttp(kubeconfig);
+    this.discovery = kubeconfig.makeApiClient(Discovery);
   }
 
-  /** Whether objects of this kind live in a namespace; throws when the cluster does not know the kind. */
-  async isNamespaced(apiVersion: string, kind: string): Promise<boolean> {
-    const find = () => this.api.lookup(apiVersion, kind).catch(() => undefined);
+  /** How the cluster serves the kind; throws a 404 KubeApiError when it does not. */
+  async resourceOf(apiVersion: string, kind: string): Promise<ServedResource> {
+    const find = () => this.discovery.lookup(apiVersion, kind).catch(() => undefined);
     let resource = await find();
     if (!resource) {
-      this.api.forgetDiscovery();
+      this.discovery.forget();
       resource = await find();
     }
     if (!resource)
       throw new KubeApiError(404, `the cluster does not serve ${kind} in ${apiVersion}`);
-    return resource.namespaced;
+    return { apiVersion, kind, plural: resource.name, namespaced: resource.namespaced };
   }
 
-  async apply<T extends KubernetesObject>(object: T, opts: { dryRun?: boolean } = {}): Promise<T> {
-    try {
-      return await this.api.patch(
-        object,
-        undefined,
-        opts.dryRun ? 'All' : undefined,
-        FIELD_MANAGER,
-        true,
-        PatchStrategy.ServerSideApply,
-      );
-    } catch (err) {
-      throw toKubeError(err, object as ObjectRef);
-    }
+  /** Whether objects of this kind live in a namespace; throws when the cluster does not know the kind. */
+  async isNamespaced(apiVersion: string, kind: string): Promise<boolean> {
+    return (await this.resourceOf(apiVersion, kind)).namespaced;
+  }
+
+  /** The URL path of a kind's collection: in one namespace, or across all of them. */
+  static collectionPath(resource: ServedResource, namespace?: string): string {
+    const root = resource.apiVersion.includes('/')
+      ? `/apis/${resource.apiVersion}`
+      : `/api/${resource.apiVersion}`;
+    const scope =
+      resource.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+    return `${root}${scope}/${resource.plural}`;
+  }
+
+  /** The server's answer is the object as stored (or as it would be, for a dry run). */
+  async apply<T = KubeObject>(object: ObjectRef, opts: { dryRun?: boolean } = {}): Promise<T> {
+    return this.http.json<T>('PATCH', await this.objectPath(object), {
+      query: { fieldManager: FIELD_MANAGER, force: true, dryRun: opts.dryRun ? 'All' : undefined },
+      body: object,
+      contentType: 'application/apply-patch+yaml',
+      subject: describeObject(object),
+    });
   }
 
   /** The live object, or undefined when it does not exist. */
-  async read<T extends KubernetesObject>(ref: ObjectRef): Promise<T | undefined> {
+  async read<T = KubeObject>(ref: ObjectRef): Promise<T | undefined> {
     try {
-      return (await this.api.read(ref as Parameters<KubernetesObjectApi['read']>[0])) as T;
-    } catch (err) {
-      const error = toKubeError(err, ref);
+      return await this.http.json<T>('GET', await this.objectPath(ref), {
+        subject: describeObject(ref),
+      });
+    } catch (error) {
       if (error instanceof KubeApiError && error.statusCode === 404) return undefined;
       throw error;
     }
   }
 
-  /** Deletes with background propagation; an object already gone counts as deleted. */
-  async delete(ref: ObjectRef): Promise<void> {
+  /**
+   * Deletes with background propagation; an object already gone counts as deleted. With
+   * `uid`, only that very object: one recreated under the same name since is left alone
+   * (the API server answers 409).
+   */
+  async delete(ref: ObjectRef, opts: { uid?: string } = {}): Promise<void> {
     try {
-      await this.api.delete(
-        ref as Parameters<KubernetesObjectApi['delete']>[0],
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        'Background',
-      );
-    } catch (err) {
-      const error = toKubeError(err, ref);
+      await this.http.json('DELETE', await this.objectPath(ref), {
+        body: {
+          apiVersion: 'v1',
+          kind: 'DeleteOptions',
+          propagationPolicy: 'Background',
+          ...(opts.uid && { preconditions: { uid: opts.uid } }),
+        },
+        subject: describeObject(ref),
+      });
+    } catch (error) {
       if (!(error instanceof KubeApiError && error.statusCode === 404)) throw error;
     }
+  }
+
+  private async objectPath(ref: ObjectRef): Promise<string> {
+    const resource = await this.resourceOf(ref.apiVersion, ref.kind);
+    const namespace = resource.namespaced
+      ? (ref.metadata.namespace ?? this.defaultNamespace())
+      : undefined;
+    return `${ClusterClient.collectionPath(resource, namespace)}/${encodeURIComponent(ref.metadata.name)}`;
+  }
+
+  private defaultNamespace(): string {
+    return (
+      this.kubeconfig.getContextObject(this.kubeconfig.getCurrentContext())?.namespace ?? 'default'
+    );
   }
 }

@@ -40,7 +40,9 @@ async function main(): Promise<void> {
       `started ${clusters.length} cluster(s) in ${((Date.now() - started) / 1000).toFixed(1)}s`,
     );
     for (const c of clusters)
-      console.log(`  ${c.name}: ${c.server}  KUBECONFIG=${c.kubeconfigPath}`);
+      console.log(
+        `  ${c.name}: ${c.server}  KUBECONFIG=${c.kubeconfigPath} (audited user cairn: ${c.cairnKubeconfigPath})`,
+      );
     printStatus(clusters.map((c) => c.name));
   } else if (command === 'down') {
     const stopped = await stopClusters({ names });

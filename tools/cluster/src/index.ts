@@ -6,6 +6,7 @@ import { type LocalCluster, startLocalCluster, stopLocalCluster } from './local-
 export { componentStatus, FAKE_NODE, type LocalCluster } from './local-cluster';
 export { ensureBinaries } from './binaries';
 export { clusterLayout } from './layout';
+export { auditedAccessNextTo, CAIRN_USER } from './cairn-user';
 
 export interface StartOptions {
   /** Start local-1 .. local-N. */

@@ -23,6 +23,11 @@ export function clusterLayout(name: string) {
   return {
     dir,
     kubeconfig: join(dir, 'kubeconfig'),
+    /** Authenticates as the static token user `cairn`, whose requests the audit log records. */
+    cairnKubeconfig: join(dir, 'cairn.kubeconfig'),
+    tokens: join(dir, 'tokens.csv'),
+    auditPolicy: join(dir, 'audit-policy.yaml'),
+    auditLog: join(dir, 'audit.log'),
     pki: join(dir, 'pki'),
     etcdData: join(dir, 'etcd'),
     logs: join(dir, 'logs'),

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -42,6 +43,52 @@ describe('local clusters', () => {
     }
     expect(ready).toBe('2/2');
     await expect(kubectlOn(two, 'get', 'deploy', 'web')).rejects.toThrow(/NotFound/);
+  });
+
+  it('audits the requests of user cairn, through its own kubeconfig, and no one else', async () => {
+    const [one] = clusters;
+    const kubectlAs = (kubeconfig: string, ...args: string[]) =>
+      run(kubectl, [`--kubeconfig=${kubeconfig}`, ...args]).then((r) => r.stdout);
+    expect(
+      await kubectlAs(
+        one.cairnKubeconfigPath,
+        'auth',
+        'whoami',
+        '-o',
+        'jsonpath={.status.userInfo.username}',
+      ),
+    ).toBe('cairn');
+    await kubectlAs(
+      one.cairnKubeconfigPath,
+      'get',
+      'configmaps',
+      '-n',
+      'kube-system',
+      'extension-apiserver-authentication',
+    );
+    await kubectlAs(one.kubeconfigPath, 'get', 'configmaps', '-n', 'default');
+
+    const entries = readFileSync(one.auditLogPath, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            user: { username: string };
+            verb: string;
+            objectRef?: { resource?: string; name?: string };
+          },
+      );
+    expect(new Set(entries.map((e) => e.user.username))).toEqual(new Set(['cairn']));
+    expect(entries).toContainEqual(
+      expect.objectContaining({
+        verb: 'get',
+        objectRef: expect.objectContaining({
+          resource: 'configmaps',
+          name: 'extension-apiserver-authentication',
+        }),
+      }),
+    );
   });
 
   it('stops every process of the clusters on down', async () => {

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { AdminClient } from './admin-client';
 import type { Binaries } from './binaries';
+import { cairnUserFlags, writeCairnKubeconfig, writeCairnUserFiles } from './cairn-user';
 import { writeKubeconfig } from './kubeconfig';
 import { type ClusterLayout, clusterLayout } from './layout';
 import { createPki } from './pki';
@@ -30,7 +31,12 @@ export const FAKE_NODE = 'kwok-node-0';
 export interface LocalCluster {
   name: string;
   server: string;
+  /** Authenticates as cluster admin (client certificate); not audited. */
   kubeconfigPath: string;
+  /** Authenticates as user `cairn` (a cluster admin too), whose every request is audited. */
+  cairnKubeconfigPath: string;
+  /** JSON lines, one per request of user `cairn` (Metadata level). */
+  auditLogPath: string;
   startedAt: string;
 }
 
@@ -67,9 +73,10 @@ async function waitFor(
 }
 
 function readState(layout: ClusterLayout): LocalCluster | undefined {
-  return existsSync(layout.state)
-    ? (JSON.parse(readFileSync(layout.state, 'utf8')) as LocalCluster)
-    : undefined;
+  if (!existsSync(layout.state)) return undefined;
+  const state = JSON.parse(readFileSync(layout.state, 'utf8')) as LocalCluster;
+  // Recorded by a build before the cairn user: the paths are known, the files may be missing.
+  return { ...state, cairnKubeconfigPath: layout.cairnKubeconfig, auditLogPath: layout.auditLog };
 }
 
 /** Status of each component of a cluster, with its memory. */
@@ -119,6 +126,7 @@ async function bootCluster(
   for (const dir of [layout.dir, layout.logs, layout.pids]) mkdirSync(dir, { recursive: true });
 
   const pki = createPki(layout.pki);
+  const cairnToken = writeCairnUserFiles(layout);
   const [etcdClient, etcdPeer, apiPort, cmPort, schedPort, kwokPort] = await freePorts(6);
   const server = `https://127.0.0.1:${apiPort}`;
   const admin = new AdminClient({
@@ -168,6 +176,7 @@ async function bootCluster(
     '--authorization-mode=RBAC',
     '--allow-privileged=true',
     `--cert-dir=${join(layout.dir, 'apiserver-certs')}`,
+    ...cairnUserFlags(layout),
   ]);
   await waitFor('API server readiness', layout, 'kube-apiserver', async () => {
     try {
@@ -184,6 +193,7 @@ async function bootCluster(
     clientCert: pki.adminCert,
     clientKey: pki.adminKey,
   });
+  writeCairnKubeconfig(layout, { name, server, caCert: pki.caCert, token: cairnToken });
 
   startComponent(layout, 'kube-controller-manager', bin['kube-controller-manager'], [
     `--kubeconfig=${layout.kubeconfig}`,
@@ -252,6 +262,8 @@ async function bootCluster(
     name,
     server,
     kubeconfigPath: layout.kubeconfig,
+    cairnKubeconfigPath: layout.cairnKubeconfig,
+    auditLogPath: layout.auditLog,
     startedAt: new Date().toISOString(),
   };
   writeFileSync(layout.state, JSON.stringify(cluster, null, 2));

@@ -1,5 +1,6 @@
 import type { Command, DeleteCommand, RollbackCommand, SyncCommand } from '@cairn/contracts';
 import type { Registry } from '@cairn/registry';
+import { ensureWatched } from '../live/ensure-watched';
 import { prune } from '../sync/prune';
 import { describeRefs } from '../sync/resource-refs';
 import { runSync } from '../sync/sync-operation';
@@ -102,29 +103,36 @@ export class CommandHandler {
       spec: registration.spec,
       revision: command.revision,
       bundleDigest: command.bundleDigest,
-      prune: registration.spec.syncPolicy.automated?.prune ?? false,
+      // A rolled-back app has automated sync (and its prune) removed: the api sends the policy along.
+      prune: command.prune ?? registration.spec.syncPolicy.automated?.prune ?? false,
       dryRun: false,
       initiatedBy: command.initiatedBy,
       reason: `rollback to history ${command.historyId}`,
     });
   }
 
-  /** Re-assesses health now and republishes the status. */
+  /** Compares the app with the live cache now and republishes the status. */
   private async refresh(state: SyncState): Promise<SyncState> {
-    const health = await this.ctx.monitor.refresh(state.app, state.inventory);
-    await this.ctx.board.update(state.app, (status) => ({
-      sync: compareWithDesired(state, status.resources),
-    }));
-    if (health.status !== 'Healthy') this.ctx.monitor.watch(state.app, state.inventory);
+    const compared = await this.ctx.live.evaluate(state.app);
+    // Never synced here: there is nothing live to compare, only the desired state.
+    if (!compared)
+      await this.ctx.board.update(state.app, (status) => ({
+        sync: compareWithDesired(state, status.resources),
+      }));
     return state;
   }
 
   /** Cascading: deletes what the app owns (tracked objects only), then forgets the app. */
   private async delete(state: SyncState, command: DeleteCommand): Promise<void> {
     const { app } = state;
-    this.ctx.monitor.stop(app);
+    if (command.cascade)
+      await ensureWatched(this.ctx.cache, state.inventory, {
+        logger: this.ctx.logger,
+        cluster: this.ctx.cluster,
+        app,
+      });
     const deleted = command.cascade
-      ? await prune(this.ctx.client, app, state.inventory)
+      ? await prune(this.ctx, app, state.inventory, this.ctx.applied.get(app))
       : undefined;
     if (deleted && deleted.failed.length > 0) {
       await this.ctx.states.put({ ...state, inventory: deleted.failed.map((f) => f.ref) });
@@ -137,6 +145,7 @@ export class CommandHandler {
       throw new Error(message);
     }
     await this.ctx.states.delete(this.ctx.cluster, app);
+    this.ctx.live.forget(app);
     const message = deleted
       ? `deleted ${app} and ${deleted.pruned.length} of its objects${deleted.pruned.length ? `: ${describeRefs(deleted.pruned)}` : ''}`
       : `deleted ${app}; its objects were left in the cluster (cascade=false)`;

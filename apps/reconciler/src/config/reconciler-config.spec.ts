@@ -12,6 +12,15 @@ describe('ReconcilerConfig', () => {
     expect(config.natsServers).toEqual(['nats://127.0.0.1:4222']);
     expect(config.natsPrefix).toBe('cairn');
     expect(config.clusters).toEqual([]);
+    expect(config.resyncSeconds).toBe(600);
+  });
+
+  it('reads the safety resync interval from CAIRN_RESYNC_SECONDS', () => {
+    const config = ReconcilerConfig.load({ CAIRN_ENCRYPTION_KEY: KEY, CAIRN_RESYNC_SECONDS: '30' });
+    expect(config.resyncSeconds).toBe(30);
+    expect(() =>
+      ReconcilerConfig.load({ CAIRN_ENCRYPTION_KEY: KEY, CAIRN_RESYNC_SECONDS: '0' }),
+    ).toThrow('CAIRN_RESYNC_SECONDS');
   });
 
   it('opens what the api sealed with the same key', () => {

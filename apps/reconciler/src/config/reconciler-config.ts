@@ -13,6 +13,7 @@ export class ReconcilerConfig extends defineServiceConfig(
     CAIRN_ENCRYPTION_KEY: encryptionKeyVariable(),
     // Cluster names become NATS subject tokens, hence the DNS-1123 label rule.
     CAIRN_CLUSTERS: env.list('cluster names (DNS-1123 labels)', isDnsLabel),
+    CAIRN_RESYNC_SECONDS: env.integer(600, { min: 1 }),
   },
   (vars) => ({
     http: { host: vars.CAIRN_RECONCILER_HOST, port: vars.CAIRN_RECONCILER_PORT },
@@ -26,5 +27,11 @@ export class ReconcilerConfig extends defineServiceConfig(
      * means every registered cluster in `direct` mode.
      */
     clusters: vars.CAIRN_CLUSTERS,
+    /**
+     * How often every app is compared again with the live cache, which is kept by watches:
+     * a safety net for anything a watch event did not set off (a revert held back, a failed
+     * prune to retry). It asks nothing of the API server.
+     */
+    resyncSeconds: vars.CAIRN_RESYNC_SECONDS,
   }),
 ) {}

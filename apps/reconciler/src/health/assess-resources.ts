@@ -1,8 +1,7 @@
 import type { HealthState, ResourceRef, ResourceStatus } from '@cairn/contracts';
 import { assessHealth, type KubeObject, worstHealth } from '@cairn/health';
-import type { ClusterClient } from '@cairn/kube';
-import { describeRef, objectRefOf, refKey } from '../sync/resource-refs';
-import { messageOf } from '../sync/sync-failure';
+import type { LiveReading } from '../live/read-live';
+import { describeRef, refKey } from '../sync/resource-refs';
 
 export interface AssessedHealth {
   /** The app's health: its worst resource's, with that resource named in the message. */
@@ -11,17 +10,13 @@ export interface AssessedHealth {
   resources: Map<string, HealthState>;
 }
 
-/** Reads each resource live and assesses it; one that is absent is Missing. */
-export async function assessResources(
-  client: ClusterClient,
+/** Assesses each resource as the live cache has it; one that is absent is Missing. */
+export function assessResources(
   refs: readonly ResourceRef[],
-): Promise<AssessedHealth> {
+  read: (ref: ResourceRef) => LiveReading,
+): AssessedHealth {
   const resources = new Map<string, HealthState>();
-  await Promise.all(
-    refs.map(async (ref) => {
-      resources.set(refKey(ref), await assessOne(client, ref));
-    }),
-  );
+  for (const ref of refs) resources.set(refKey(ref), assessOne(read(ref)));
   const status = worstHealth([...resources.values()].map((h) => h.status));
   const worst = refs.find((ref) => resources.get(refKey(ref))?.status === status);
   const message = worst && resources.get(refKey(worst))?.message;
@@ -34,14 +29,10 @@ export async function assessResources(
   };
 }
 
-async function assessOne(client: ClusterClient, ref: ResourceRef): Promise<HealthState> {
-  try {
-    const live = await client.read(objectRefOf(ref));
-    const { status, message } = assessHealth(live as KubeObject | undefined);
-    return message ? { status, message } : { status };
-  } catch (error) {
-    return { status: 'Unknown', message: `cannot read it: ${messageOf(error)}` };
-  }
+function assessOne(reading: LiveReading): HealthState {
+  if (reading.unknown) return { status: 'Unknown', message: reading.unknown };
+  const { status, message } = assessHealth(reading.object as KubeObject | undefined);
+  return message ? { status, message } : { status };
 }
 
 /** The resources' statuses with the assessed health set on each. */

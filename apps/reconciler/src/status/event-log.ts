@@ -1,7 +1,10 @@
 import { AppEvent, type AppEventType, encode, type Topology } from '@cairn/contracts';
 import type { JetStreamClient } from '@nats-io/jetstream';
 
-export type EventDetails = Pick<AppEvent, 'revision' | 'reason' | 'resources' | 'health'>;
+export type EventDetails = Pick<
+  AppEvent,
+  'revision' | 'bundleDigest' | 'reason' | 'resources' | 'health'
+>;
 
 /** What the contract allows in a message, with room for the marker. */
 const MAX_MESSAGE = 4096;

@@ -1,5 +1,5 @@
 import type { ResourceRef } from '@cairn/contracts';
-import type { ClusterClient } from '@cairn/kube';
+import type { ClusterClient, KubeObject } from '@cairn/kube';
 import { type KubernetesObject, objectKey, sortForApply } from '@cairn/manifests';
 import type { PreparedObjects } from './prepare-objects';
 import { refOf } from './resource-refs';
@@ -9,27 +9,34 @@ import { isTransient, messageOf, SyncFailure } from './sync-failure';
 /** How long a CRD applied by this sync may take before the API server serves its kind. */
 const CRD_ESTABLISH_TIMEOUT_MS = 30_000;
 
+/** Each object as declared, with the API server's answer to applying it. */
+export interface AppliedResult {
+  declared: KubernetesObject;
+  result: KubeObject;
+}
+
 /**
- * Server-side applies the objects in dependency order (namespaces and CRDs first). Stops at
- * the first failure; what was applied before it is reported with the failure, so it joins
- * the inventory and can be pruned later.
+ * Server-side applies the objects in dependency order (namespaces and CRDs first), keeping
+ * each answer in `applied`: the baseline drift is measured against. Stops at the first
+ * failure; what was applied before it is reported with the failure, so it joins the
+ * inventory and can be pruned later.
  */
 export async function applyObjects(
   client: ClusterClient,
   prepared: PreparedObjects,
   mask: SecretMask,
-): Promise<ResourceRef[]> {
-  const applied: ResourceRef[] = [];
+  applied: AppliedResult[] = [],
+): Promise<AppliedResult[]> {
+  const refs = (): ResourceRef[] => applied.map((a) => refOf(a.declared));
   for (const object of sortForApply(prepared.objects)) {
     try {
       if (prepared.awaitingCrd.has(objectKey(object))) await untilServed(client, object);
-      await client.apply(object);
-      applied.push(refOf(object));
+      applied.push({ declared: object, result: await client.apply<KubeObject>(object) });
     } catch (error) {
       throw new SyncFailure(
         'ApplyFailed',
         `applied ${applied.length} of ${prepared.objects.length} objects, then: ${mask.apply(messageOf(error))}`,
-        applied,
+        refs(),
         isTransient(error),
       );
     }

@@ -2,11 +2,12 @@ import { hasSyncOption } from '@cairn/contracts';
 import type { BundleStore } from '@cairn/nats';
 import type { WorkerContext } from '../workers/worker-context';
 import type { SyncState } from '../sync-state/sync-state';
-import { applyObjects } from './apply-objects';
+import { ensureWatched } from '../live/ensure-watched';
+import { type AppliedResult, applyObjects } from './apply-objects';
 import { ensureDestinationNamespace } from './destination-namespace';
 import { dryRunAll } from './dry-run';
 import { prepareObjects } from './prepare-objects';
-import { prune, type PruneResult } from './prune';
+import { pruneStep } from './prune-step';
 import { refKey, refOf } from './resource-refs';
 import { SecretMask } from './secret-mask';
 import { isTransient, messageOf, SyncFailure, type SyncFailureReason } from './sync-failure';
@@ -41,7 +42,9 @@ export async function runSync(
       throw new SyncFailure(reason, mask.apply(messageOf(error)), [], isTransient(error));
     });
 
-  ctx.monitor.stop(app);
+  const { cluster } = ctx;
+  /** Filled as objects are applied: what a failure leaves applied is known too. */
+  const partial: AppliedResult[] = [];
   await reportSyncStarted(ctx, request, startedAt);
   try {
     const bundle = await fetchBundle(ctx.bundles, bundleDigest);
@@ -69,13 +72,29 @@ export async function runSync(
       return state;
     }
 
-    const applied = await step('ApplyFailed', () => applyObjects(ctx.client, prepared, mask));
+    const previous = ctx.applied.get(app);
+    const results = await step('ApplyFailed', () =>
+      applyObjects(ctx.client, prepared, mask, partial),
+    );
+    const applied = results.map((r) => refOf(r.declared));
+    ctx.applied.remember(
+      app,
+      { revision, bundleDigest },
+      results.map((r) => ({ ...r, persisted: true })),
+    );
+    await ensureWatched(ctx.cache, [...applied, ...leftovers], {
+      logger: ctx.logger,
+      cluster,
+      app,
+    });
 
-    const pruned: PruneResult | undefined = request.prune
-      ? await prune(ctx.client, app, leftovers)
+    const pruned = request.prune
+      ? await pruneStep(ctx, request, { applied, leftovers, previous, startedAt })
       : undefined;
-    // Not pruned (prune off) or failed to prune: still the app's, still to be pruned later.
-    const pending = pruned ? pruned.failed.map((f) => f.ref) : leftovers;
+    // Not pruned (prune off), held back or failed to prune: still the app's, still to be pruned.
+    const pending = pruned
+      ? [...pruned.failed.map((f) => f.ref), ...(pruned.heldBack?.refs ?? [])]
+      : leftovers;
 
     const next: SyncState = {
       ...state,
@@ -85,7 +104,7 @@ export async function runSync(
     await step('StateNotRecorded', () => ctx.states.put(next));
 
     await reportSyncSucceeded(ctx, request, { applied, pruned, pending, startedAt });
-    ctx.monitor.watch(app, next.inventory);
+    ctx.live.schedule(app);
     finished('succeeded');
     return next;
   } catch (error) {
@@ -94,6 +113,7 @@ export async function runSync(
       error instanceof SyncFailure
         ? error
         : new SyncFailure('ApplyFailed', mask.apply(messageOf(error)), [], true);
+    ctx.applied.merge(app, partial);
     const next = await rememberPartialApply(ctx, state, failure);
     await reportSyncFailed(ctx, request, failure, { state: next, startedAt });
     if (failure.transient) throw failure;

@@ -1,12 +1,13 @@
 import type { ResourceRef, ResourceStatus } from '@cairn/contracts';
 import { assessResources, withHealth } from '../health/assess-resources';
-import { announceHealthChange } from '../health/health-monitor';
+import { announceHealthChange } from '../health/health-events';
+import { readLive } from '../live/read-live';
 import { clearConditions, setCondition } from '../status/conditions';
 import { isSynced, type SyncState } from '../sync-state/sync-state';
 import type { WorkerContext } from '../workers/worker-context';
 import type { PreparedObjects } from './prepare-objects';
-import type { PruneResult } from './prune';
-import { describeRefs, refOf } from './resource-refs';
+import type { PruneStepResult } from './prune-step';
+import { describeRefs, refKey, refOf } from './resource-refs';
 import type { SyncFailure } from './sync-failure';
 import { shortRevision, type SyncRequest } from './sync-request';
 
@@ -31,18 +32,18 @@ export async function reportSyncSucceeded(
   request: SyncRequest,
   outcome: {
     applied: ResourceRef[];
-    pruned?: PruneResult;
+    pruned?: PruneStepResult;
     pending: ResourceRef[];
     startedAt: string;
   },
 ) {
   const { app, revision } = request;
   const { applied, pruned, pending } = outcome;
+  const why = !pruned ? 'prune is off' : (pruned.heldBack?.reason ?? 'their delete failed');
   const notes = [
     `applied ${applied.length} objects`,
     pruned && `pruned ${pruned.pruned.length}`,
-    pending.length > 0 &&
-      `${pending.length} require pruning (${pruned ? 'their delete failed' : 'prune is off'}): ${describeRefs(pending)}`,
+    pending.length > 0 && `${pending.length} require pruning (${why}): ${describeRefs(pending)}`,
     pruned?.disowned.length &&
       `left alone ${describeRefs(pruned.disowned)}: no longer carries this app's tracking annotation`,
   ].filter(Boolean);
@@ -52,8 +53,12 @@ export async function reportSyncSucceeded(
     ...applied.map((ref) => ({ ...ref, status: 'Synced' as const })),
     ...pending.map((ref) => ({ ...ref, status: 'OutOfSync' as const })),
   ];
-  // Health is assessed before the status goes out, so "Synced" never shows a stale "Healthy".
-  const assessed = await assessResources(ctx.client, [...applied, ...pending]);
+  // Health is assessed before the status goes out, so "Synced" never shows a stale "Healthy":
+  // from the live cache, or the apply's own answer where the cache has not caught up yet.
+  const baseline = ctx.applied.get(app);
+  const assessed = assessResources([...applied, ...pending], (ref) =>
+    readLive(ctx.cache, ref, baseline?.objects.get(refKey(ref))),
+  );
   const before = await ctx.board.current(app);
   const after = await ctx.board.update(app, (status) => ({
     sync: { status: pending.length > 0 ? 'OutOfSync' : 'Synced', revision },
@@ -89,9 +94,9 @@ export async function reportSyncSucceeded(
       `could not prune ${pruned.failed.length} objects, retried at the next sync: ${pruned.failed.map((f) => f.message).join('; ')}`,
       { revision, reason: 'PruneFailed', resources: pruned.failed.map((f) => f.ref) },
     );
+  // The bundle deployed, so the api's history can redeploy exactly it on a rollback.
   await ctx.events.emit(app, 'SyncSucceeded', message, {
     revision,
-    // History keeps it, so a rollback redeploys exactly this bundle.
     bundleDigest: request.bundleDigest,
   });
   await announceHealthChange(ctx.events, before, after);

@@ -30,3 +30,23 @@ export function deployment(name: string, replicas: number | string): KubernetesO
     },
   };
 }
+
+export function secret(name: string, stringData: Record<string, string>): KubernetesObject {
+  return { apiVersion: 'v1', kind: 'Secret', metadata: { name }, type: 'Opaque', stringData };
+}
+
+export function clusterRole(name: string): KubernetesObject {
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    metadata: { name },
+    rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }],
+  };
+}
+
+/** A Deployment that declares no replicas: whoever scales it (an HPA, kubectl) owns them. */
+export function unscaledDeployment(name: string): KubernetesObject {
+  const object = deployment(name, 1);
+  delete (object.spec as { replicas?: unknown }).replicas;
+  return object;
+}

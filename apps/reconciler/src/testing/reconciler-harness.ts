@@ -47,6 +47,12 @@ export interface AppOptions {
   namespace: string;
   automated?: { prune: boolean; selfHeal?: boolean };
   syncOptions?: string[];
+  ignoreDifferences?: ApplicationSpec['ignoreDifferences'];
+}
+
+export interface Mark {
+  statuses: number;
+  events: number;
 }
 
 export class ReconcilerHarness {
@@ -92,9 +98,10 @@ export class ReconcilerHarness {
     return harness;
   }
 
-  /** Starts the reconciler and waits until its worker for the cluster runs. */
-  async startReconciler(): Promise<void> {
+  /** Starts the reconciler and waits until its worker for the cluster runs; `env` adds settings. */
+  async startReconciler(env: Record<string, string> = {}): Promise<void> {
     const config = ReconcilerConfig.load({
+      ...env,
       CAIRN_NATS_URL: this.infra.natsUrl,
       CAIRN_NATS_PREFIX: this.topology.root,
       CAIRN_ENCRYPTION_KEY: this.key,
@@ -144,8 +151,16 @@ export class ReconcilerHarness {
         }),
         syncOptions: options.syncOptions ?? [],
       },
+      ...(options.ignoreDifferences && { ignoreDifferences: options.ignoreDifferences }),
     };
     await this.writer.putApplication({ v: 1, name, cluster: this.cluster, spec, updatedAt: now() });
+  }
+
+  /** Stores the bundle (as the poller would render it); returns its digest. */
+  async storeBundle(app: string, objects: KubernetesObject[]): Promise<string> {
+    const bundle = ManifestBundle.of(objects, [`${app}/manifests.yaml`]);
+    await this.bundles.put(bundle);
+    return bundle.digest;
   }
 
   /** Stores the bundle and publishes it as the app's desired state; returns its revision. */
@@ -177,17 +192,45 @@ export class ReconcilerHarness {
     );
   }
 
-  /** The first status of the app, from now on or already seen, that satisfies `accept`. */
-  untilStatus(app: string, what: string, accept: (s: AppStatus) => boolean, timeoutMs = 45_000) {
+  /**
+   * The first status of the app that satisfies `accept`, from now on or already seen; with
+   * `since` (a `mark()`), only among those that came after it.
+   */
+  untilStatus(
+    app: string,
+    what: string,
+    accept: (s: AppStatus) => boolean,
+    timeoutMs = 45_000,
+    since: Mark = { statuses: 0, events: 0 },
+  ) {
     return until(`status of ${app}: ${what}`, timeoutMs, () =>
-      this.statuses.find((s) => s.app === app && accept(s)),
+      this.statuses.slice(since.statuses).find((s) => s.app === app && accept(s)),
     );
   }
 
-  untilEvent(app: string, what: string, accept: (e: AppEvent) => boolean, timeoutMs = 45_000) {
+  untilEvent(
+    app: string,
+    what: string,
+    accept: (e: AppEvent) => boolean,
+    timeoutMs = 45_000,
+    since: Mark = { statuses: 0, events: 0 },
+  ) {
     return until(`event of ${app}: ${what}`, timeoutMs, () =>
-      this.events.find((e) => e.app === app && accept(e)),
+      this.events.slice(since.events).find((e) => e.app === app && accept(e)),
     );
+  }
+
+  /** Where the statuses and events seen so far end: what came after it is new. */
+  mark(): Mark {
+    return { statuses: this.statuses.length, events: this.events.length };
+  }
+
+  /** The app's statuses and events that came after the mark. */
+  since(app: string, mark: Mark): { statuses: AppStatus[]; events: AppEvent[] } {
+    return {
+      statuses: this.statuses.slice(mark.statuses).filter((s) => s.app === app),
+      events: this.events.slice(mark.events).filter((e) => e.app === app),
+    };
   }
 
   /** The newest status of the app seen so far. */

@@ -5,37 +5,18 @@ import {
   type ClusterRegistration,
   decode,
   DesiredState,
-  type Topology,
 } from '@cairn/contracts';
-import { ClusterClient } from '@cairn/kube';
-import type { BundleStore } from '@cairn/nats';
-import type { Registry } from '@cairn/registry';
-import type { SecretBox } from '@cairn/secrets';
-import { jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { Logger } from '@nestjs/common';
+import type { JsMsg } from '@nats-io/jetstream';
 import { CommandHandler } from '../applications/command-handler';
 import { DesiredStateHandler } from '../applications/desired-state-handler';
-import { HealthMonitor } from '../health/health-monitor';
-import type { ReconcilerMetrics } from '../metrics/reconciler-metrics';
-import { EventLog } from '../status/event-log';
-import { StatusBoard } from '../status/status-board';
-import type { SyncStateStore } from '../sync-state/sync-state-store';
+import { DiffResponder } from '../diff/diff-responder';
 import { AppQueues } from './app-queues';
-import { clusterKubeConfig } from './cluster-credentials';
 import { DurableConsumer } from './durable-consumer';
-import type { WorkerContext } from './worker-context';
+import { measured } from './measured';
+import type { WorkerContext, WorkerDependencies } from './worker-context';
+import { createWorkerContext } from './worker-setup';
 
-/** What every worker of a process shares. */
-export interface WorkerDependencies {
-  nc: NatsConnection;
-  topology: Topology;
-  registry: Registry;
-  bundles: BundleStore;
-  states: SyncStateStore;
-  secrets: SecretBox;
-  metrics: ReconcilerMetrics;
-}
+export type { WorkerDependencies } from './worker-context';
 
 /** Apps of one cluster synced at once; the others wait their turn. */
 const PARALLEL_APPS = 8;
@@ -47,13 +28,15 @@ const STOP_GRACE_MS = 3_000;
 /**
  * The reconciler of one cluster: two durable consumers (desired states and commands for
  * this cluster's apps) feeding per-app queues, so each app's operations run in order and
- * different apps run in parallel.
+ * different apps run in parallel; a live cache of the cluster's Cairn-labelled objects,
+ * whose changes feed the same queues (drift, self-heal, health); and the answer to diff
+ * requests for its apps.
  */
 export class ClusterWorker {
-  private readonly queues = new AppQueues(PARALLEL_APPS);
   private consumers: DurableConsumer[] = [];
   private stopReporting: () => void = () => undefined;
   private stopped = false;
+  private diffs?: DiffResponder;
 
   private constructor(
     readonly registration: ClusterRegistration,
@@ -61,6 +44,8 @@ export class ClusterWorker {
     private readonly ctx: WorkerContext,
     private readonly desired: DesiredStateHandler,
     private readonly commands: CommandHandler,
+    private readonly queues: AppQueues,
+    private readonly stopping: AbortController,
   ) {}
 
   get cluster(): string {
@@ -71,51 +56,42 @@ export class ClusterWorker {
     registration: ClusterRegistration,
     deps: WorkerDependencies,
   ): Promise<ClusterWorker> {
-    const cluster = registration.name;
-    const client = new ClusterClient(clusterKubeConfig(registration, deps.secrets));
-    const logger = new Logger(`ClusterWorker ${cluster}`);
-    const board = new StatusBoard(
-      cluster,
-      deps.topology,
-      jetstream(deps.nc),
-      await jetstreamManager(deps.nc),
-    );
-    const events = new EventLog(cluster, deps.topology, jetstream(deps.nc));
-    const ctx: WorkerContext = {
-      cluster,
-      client,
-      bundles: deps.bundles,
-      states: deps.states,
-      board,
-      events,
-      monitor: new HealthMonitor(client, board, events, logger),
-      metrics: deps.metrics,
-      logger,
-    };
+    const stopping = new AbortController();
+    const queues = new AppQueues(PARALLEL_APPS);
+    const ctx = await createWorkerContext(registration, deps, {
+      stopping: stopping.signal,
+      enqueue: (app, work) =>
+        queues.run(app, () => measured(deps.metrics, registration.name, work)),
+    });
     const worker = new ClusterWorker(
       registration,
       deps,
       ctx,
       new DesiredStateHandler(ctx, deps.registry),
       new CommandHandler(ctx, deps.registry),
+      queues,
+      stopping,
     );
+    ctx.live.start();
     await worker.bind();
+    worker.diffs = DiffResponder.start(ctx, deps);
     // What arrived while no worker ran (an app registered after its desired state) is acted on now.
     for (const app of deps.registry.applications.values())
-      if (app.cluster === cluster) worker.onApplicationChanged(app.name);
-    logger.log({
+      if (app.cluster === ctx.cluster) worker.onApplicationChanged(app.name);
+    ctx.logger.log({
       msg: 'worker started',
-      cluster,
-      server: client.kubeconfig.getCurrentCluster()?.server,
+      cluster: ctx.cluster,
+      server: ctx.client.kubeconfig.getCurrentCluster()?.server,
     });
     return worker;
   }
 
-  /** The app's registration changed: act on what is already known of it. */
+  /** The app's registration changed: act on what is already known of it, and compare it again. */
   onApplicationChanged(app: string): void {
     if (this.stopped) return;
     this.queues
       .run(app, () => this.measured(() => this.desired.onRegistration(app)))
+      .then(() => this.ctx.live.schedule(app))
       .catch((error: unknown) =>
         this.ctx.logger.warn({
           msg: 'could not act on a registration change',
@@ -128,6 +104,9 @@ export class ClusterWorker {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.diffs?.stop();
+    this.ctx.live.stop();
+    this.stopping.abort();
     await Promise.all(this.consumers.map((consumer) => consumer.stop(STOP_GRACE_MS)));
     // Operations not tied to a message (registration changes) get the same grace.
     const grace = new AbortController();
@@ -136,7 +115,7 @@ export class ClusterWorker {
       sleep(STOP_GRACE_MS, undefined, { signal: grace.signal }).catch(() => undefined),
     ]);
     grace.abort();
-    this.ctx.monitor.stopAll();
+    this.ctx.cache.stop();
     this.stopReporting();
     this.ctx.logger.log({ msg: 'worker stopped', cluster: this.cluster });
   }
@@ -202,12 +181,7 @@ export class ClusterWorker {
       ]);
   }
 
-  private async measured<T>(operation: () => Promise<T>): Promise<T> {
-    const finished = this.deps.metrics.operationStarted(this.cluster);
-    try {
-      return await operation();
-    } finally {
-      finished();
-    }
+  private measured<T>(operation: () => Promise<T>): Promise<T> {
+    return measured(this.deps.metrics, this.cluster, operation);
   }
 }

@@ -99,6 +99,7 @@ export class ClusterWorkers implements OnApplicationBootstrap, OnApplicationShut
       states,
       secrets: this.config.secretBox,
       metrics: this.metrics,
+      resyncMs: this.config.resyncSeconds * 1000,
     };
     registry.clusters.onChange(() => this.reviseWorkers());
     registry.applications.onChange(({ key, value }) => {
