@@ -1,4 +1,6 @@
 import * as fs from 'node:fs';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { join } from 'node:path';
 import * as git from 'isomorphic-git';
 import http from 'isomorphic-git/http/node';
@@ -43,7 +45,7 @@ export async function fetchRevision(options: FetchRevisionOptions): Promise<stri
     try {
       const result = await git.fetch({
         fs,
-        http,
+        http: patientHttp(options.url),
         gitdir,
         url: options.url,
         ref: options.ref,
@@ -64,6 +66,21 @@ export async function fetchRevision(options: FetchRevisionOptions): Promise<stri
     }
     return peelToCommit(gitdir, fetched);
   });
+}
+
+/**
+ * Node's global agent gives up on a socket silent for 5 s, and a busy git server can think
+ * longer than that before the pack starts: fetches get agents that wait two minutes.
+ */
+const FETCH_IDLE_TIMEOUT_MS = 120_000;
+const fetchAgents = {
+  http: new HttpAgent({ keepAlive: true, timeout: FETCH_IDLE_TIMEOUT_MS }),
+  https: new HttpsAgent({ keepAlive: true, timeout: FETCH_IDLE_TIMEOUT_MS }),
+};
+
+function patientHttp(url: string): git.HttpClient {
+  const agent = /^https:/i.test(url) ? fetchAgents.https : fetchAgents.http;
+  return { request: (request) => http.request({ ...request, agent }) };
 }
 
 async function ensureCacheRepository(gitdir: string, url: string): Promise<void> {

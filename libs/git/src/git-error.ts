@@ -33,27 +33,8 @@ export function toGitError(error: unknown, url: string, ref?: string): GitError 
   // isomorphic-git errors are matched by code: instanceof breaks across duplicate copies.
   const code = (error as { code?: string } | undefined)?.code;
   if (code === 'HttpError') {
-    const { statusCode: status, statusMessage } = (error as InstanceType<typeof Errors.HttpError>)
-      .data;
-    if (status === 401 || status === 403) {
-      return new GitError(
-        'AuthenticationFailed',
-        `authentication failed for ${where} (HTTP ${status}): check the username and password (or token) registered for this repository`,
-        { cause: error },
-      );
-    }
-    if (status === 404) {
-      return new GitError(
-        'RepositoryNotFound',
-        `repository ${where} not found (HTTP 404): check the URL`,
-        {
-          cause: error,
-        },
-      );
-    }
-    return new GitError('GitOperationFailed', `${where} answered HTTP ${status} ${statusMessage}`, {
-      cause: error,
-    });
+    const { statusCode, statusMessage } = (error as InstanceType<typeof Errors.HttpError>).data;
+    return httpStatusError(statusCode, statusMessage, url, { cause: error });
   }
   if (code === 'NotFoundError' && ref !== undefined) {
     return new GitError(
@@ -80,4 +61,33 @@ export function toGitError(error: unknown, url: string, ref?: string): GitError 
   return new GitError('GitOperationFailed', `git operation on ${where} failed: ${message}`, {
     cause: error,
   });
+}
+
+/** What an HTTP status other than 200 from a git server means for the user. */
+export function httpStatusError(
+  status: number,
+  statusMessage: string,
+  url: string,
+  options?: { cause?: unknown },
+): GitError {
+  const where = redactUrl(url);
+  if (status === 401 || status === 403) {
+    return new GitError(
+      'AuthenticationFailed',
+      `authentication failed for ${where} (HTTP ${status}): check the username and password (or token) registered for this repository`,
+      options,
+    );
+  }
+  if (status === 404) {
+    return new GitError(
+      'RepositoryNotFound',
+      `repository ${where} not found (HTTP 404): check the URL`,
+      options,
+    );
+  }
+  return new GitError(
+    'GitOperationFailed',
+    `${where} answered HTTP ${status} ${statusMessage}`.trimEnd(),
+    options,
+  );
 }

@@ -1,5 +1,7 @@
 import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 // Specs are not shipped, so test tooling is fine here (the rule guards library code).
 import { createRepository, GitServer, WorkingCopy } from '@cairn/testing';
@@ -60,6 +62,36 @@ describe('git against a real smart-HTTP server with basic auth', () => {
     const tag = refs.find((ref) => ref.name === 'refs/tags/v1');
     expect(tag?.commit).toBe(first);
     expect(tag?.sha).not.toBe(first);
+  });
+
+  it('lists no refs for an empty repository, and takes credentials from the URL when none are given', async () => {
+    const empty = await createRepository(server, 'empty');
+    expect(await listRemoteRefs(empty, auth)).toEqual([]);
+
+    const withCredentials = new URL(url);
+    withCredentials.username = auth.username;
+    withCredentials.password = encodeURIComponent(auth.password);
+    expect(resolveRemoteRef(await listRemoteRefs(withCredentials.toString()), 'main')).toBe(first);
+  });
+
+  it('says so when the URL is not a git smart-HTTP server, or nothing listens there', async () => {
+    const web = createServer((_req, res) =>
+      res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>'),
+    );
+    await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+    const { port } = web.address() as AddressInfo;
+    try {
+      await expect(listRemoteRefs(`http://127.0.0.1:${port}/apps.git`)).rejects.toMatchObject({
+        reason: 'GitOperationFailed',
+        message: `http://127.0.0.1:${port}/apps.git is not a git smart-HTTP server (it answered text/html for info/refs)`,
+      });
+    } finally {
+      await new Promise((resolve) => web.close(resolve));
+    }
+    await expect(listRemoteRefs(`http://127.0.0.1:${port}/apps.git`)).rejects.toMatchObject({
+      reason: 'Unreachable',
+      message: expect.stringContaining('(ECONNREFUSED)'),
+    });
   });
 
   it('fetches a branch and reads a file at the fetched commit', async () => {

@@ -6,6 +6,7 @@ import { PollerConfig } from '../config/poller-config';
 import { PollerSession } from '../nats/poller-session';
 import { DesiredStatePublisher, outcomeKey, type RenderOutcome } from './desired-state-publisher';
 import { PollerMetrics } from './poller-metrics';
+import { renderHeaders } from './published-renders';
 import { RenderMemory } from './render-memory';
 import type { WatchedRepository } from './watched-repositories';
 
@@ -56,7 +57,7 @@ export class AppRenderer {
       this.memory.remember(app, rendered);
       return false;
     }
-    await this.publisher.publish(app, sha, outcome);
+    await this.publisher.publish(app, sha, outcome, renderHeaders(app, rendered));
     this.memory.remember(app, rendered);
     const fields = { app: app.name, cluster: app.cluster, revision: sha, ...outcome };
     if ('renderError' in outcome) this.logger.warn({ msg: 'manifests are invalid', ...fields });

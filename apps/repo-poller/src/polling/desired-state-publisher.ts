@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type ApplicationRegistration, DesiredState, encode } from '@cairn/contracts';
+import type { MsgHdrs } from '@nats-io/transport-node';
 import { Injectable } from '@nestjs/common';
 import { PollerSession } from '../nats/poller-session';
 
@@ -13,7 +14,12 @@ const MAX_RENDER_ERROR = 4096;
 export class DesiredStatePublisher {
   constructor(private readonly session: PollerSession) {}
 
-  async publish(app: ApplicationRegistration, sha: string, outcome: RenderOutcome): Promise<void> {
+  async publish(
+    app: ApplicationRegistration,
+    sha: string,
+    outcome: RenderOutcome,
+    headers?: MsgHdrs,
+  ): Promise<void> {
     const { js, topology } = this.session.current;
     const message: DesiredState = {
       v: 1,
@@ -27,7 +33,7 @@ export class DesiredStatePublisher {
     await js.publish(
       topology.subjects.desired(app.cluster, app.name),
       encode(DesiredState, message),
-      { msgID: messageId(app, sha, outcome) },
+      { msgID: messageId(app, sha, outcome), ...(headers && { headers }) },
     );
   }
 }
@@ -46,6 +52,9 @@ export function messageId(app: ApplicationRegistration, sha: string, outcome: Re
   return `${app.name}:${sha}:${content}:${app.cluster}:${app.updatedAt}`;
 }
 
+/** What was published, to compare two renders by; a render error as far as it is published. */
 export function outcomeKey(outcome: RenderOutcome): string {
-  return 'bundleDigest' in outcome ? outcome.bundleDigest : `error: ${outcome.renderError}`;
+  return 'bundleDigest' in outcome
+    ? outcome.bundleDigest
+    : `error: ${outcome.renderError.slice(0, MAX_RENDER_ERROR)}`;
 }

@@ -7,7 +7,10 @@ import {
 } from '@nestjs/common';
 import { PollerConfig } from '../config/poller-config';
 import { PollerSession } from '../nats/poller-session';
+import { PollerMembers } from '../replicas/poller-members';
+import { ownerOf } from '../replicas/rendezvous';
 import { ConcurrencyLimit } from './concurrency-limit';
+import { PollClock } from './poll-clock';
 import { PollerMetrics } from './poller-metrics';
 import { RenderMemory } from './render-memory';
 import { RepositoryPoller } from './repository-poller';
@@ -24,15 +27,20 @@ const MAX_CONCURRENT_POLLS = 32;
 const SHUTDOWN_WAIT_MS = 3_000;
 
 /**
- * Keeps one RepositorySlot (a timer) per watched repository, in step with the registry:
- * a new repository, or one whose registration or applications changed, is polled right
- * away; a removed one is stopped and its applications forgotten.
+ * Keeps one RepositorySlot (a timer) per watched repository, in step with the registry and
+ * the live replicas: each repository is polled on its interval by one replica only, the one
+ * rendezvous hashing of its normalized URL over the live members names. A repository that is
+ * new, changed, or just handed to this replica is polled right away; a removed one is
+ * stopped and its applications forgotten.
  */
 @Injectable()
 export class PollScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(PollScheduler.name);
   private readonly slots = new Map<string, RepositorySlot>();
+  /** Keys of the repositories this replica polls on their interval. */
+  private readonly owned = new Set<string>();
   private readonly limit = new ConcurrencyLimit(MAX_CONCURRENT_POLLS);
+  private readonly clock = new PollClock();
   private refreshQueued = false;
   private stopped = false;
   private markStarted!: () => void;
@@ -45,10 +53,12 @@ export class PollScheduler implements OnApplicationBootstrap, BeforeApplicationS
     private readonly poller: RepositoryPoller,
     private readonly memory: RenderMemory,
     private readonly metrics: PollerMetrics,
+    private readonly members: PollerMembers,
   ) {}
 
   onApplicationBootstrap(): void {
-    void this.session.opened.then(() => this.start());
+    // After joining, so that this replica knows the others before it takes repositories.
+    void Promise.all([this.session.opened, this.members.joined]).then(() => this.start());
   }
 
   /** Polls the repository `url` names now (after a poll in progress); the same path as the timer. */
@@ -71,6 +81,7 @@ export class PollScheduler implements OnApplicationBootstrap, BeforeApplicationS
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    this.clock.stop();
     for (const slot of this.slots.values()) slot.stop();
     const inFlight = [...this.slots.values()].map((slot) => slot.inFlight);
     let timer: NodeJS.Timeout | undefined;
@@ -86,6 +97,7 @@ export class PollScheduler implements OnApplicationBootstrap, BeforeApplicationS
     const { registry } = this.session.current;
     registry.repositories.onChange(() => this.queueRefresh());
     registry.applications.onChange(() => this.queueRefresh());
+    this.members.onChange(() => this.queueRefresh());
     this.refresh();
     this.markStarted();
   }
@@ -123,28 +135,46 @@ export class PollScheduler implements OnApplicationBootstrap, BeforeApplicationS
       if (watched.has(key)) continue;
       slot.stop();
       this.slots.delete(key);
+      this.owned.delete(key);
       this.logger.log({
         msg: 'stopped polling repository',
         repository: redactUrl(slot.repository.url),
       });
     }
+    const members = this.members.live();
+    let gained = 0;
+    let lost = 0;
     for (const repository of watched.values()) {
-      const slot = this.slots.get(repository.key);
+      let slot = this.slots.get(repository.key);
       const changed =
         !slot || pollingFingerprint(slot.repository) !== pollingFingerprint(repository);
+      const mine = ownerOf(repository.key, members) === this.members.self;
       if (slot) {
         slot.repository = repository;
       } else {
-        this.slots.set(repository.key, this.newSlot(repository));
+        slot = this.newSlot(repository);
+        this.slots.set(repository.key, slot);
         this.logger.log({
-          msg: 'polling repository',
+          msg: mine ? 'polling repository' : 'watching repository, polled by another replica',
           repository: redactUrl(repository.url),
           intervalSeconds: repository.intervalSeconds,
           apps: repository.apps.map((app) => app.name),
         });
       }
-      if (changed) void this.slots.get(repository.key)?.pollNow();
+      const handedOver = this.owned.has(repository.key) !== mine;
+      if (mine) this.owned.add(repository.key);
+      else this.owned.delete(repository.key);
+      slot.setTimed(mine);
+      if (handedOver && !changed) {
+        // What this replica remembers may be stale; the desired stream has what was published.
+        this.memory.forget(repository.apps);
+        if (mine) gained++;
+        else lost++;
+      }
+      if (mine && (changed || handedOver)) void slot.pollNow();
     }
+    if (gained + lost > 0)
+      this.logger.log({ msg: 'repositories handed over', replicas: members.length, gained, lost });
     const appNames = [...watched.values()].flatMap((r) => r.apps.map((app) => app.name));
     this.memory.keepOnly(new Set(appNames));
     this.poller.problems.keepOnly(
@@ -154,7 +184,8 @@ export class PollScheduler implements OnApplicationBootstrap, BeforeApplicationS
         ...appNames.map((name) => `app ${name}`),
       ]),
     );
-    this.metrics.repositories.set(this.slots.size);
+    this.metrics.repositories.set(this.owned.size);
+    this.metrics.members.set(members.length);
   }
 
   private newSlot(repository: WatchedRepository): RepositorySlot {
@@ -162,6 +193,7 @@ export class PollScheduler implements OnApplicationBootstrap, BeforeApplicationS
       repository,
       (current) => this.limit.run(() => this.poller.poll(current)),
       (current) => jitteredIntervalMs(current.intervalSeconds),
+      this.clock.schedule,
     );
   }
 }

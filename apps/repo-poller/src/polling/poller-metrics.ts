@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-export type PollResult = 'unchanged' | 'changed' | 'error';
+/** deferred: another repo-poller replica was updating the repository; the next poll looks again. */
+export type PollResult = 'unchanged' | 'changed' | 'deferred' | 'error';
 /** success: a bundle; invalid: the manifests are wrong (renderError); error: Cairn could not render. */
 export type RenderResult = 'success' | 'invalid' | 'error';
 
@@ -13,6 +14,7 @@ export class PollerMetrics {
   readonly renders: Counter<'result'>;
   readonly pollDuration: Histogram;
   readonly repositories: Gauge;
+  readonly members: Gauge;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -41,7 +43,12 @@ export class PollerMetrics {
     });
     this.repositories = new Gauge({
       name: 'cairn_poller_repositories',
-      help: 'Repositories being polled.',
+      help: 'Repositories this replica polls (rendezvous hashing over the live replicas).',
+      registers,
+    });
+    this.members = new Gauge({
+      name: 'cairn_poller_members',
+      help: 'Live repo-poller replicas, this one included, that share the repositories.',
       registers,
     });
   }

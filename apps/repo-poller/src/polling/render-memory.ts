@@ -15,8 +15,8 @@ export interface RenderedRevision {
 
 /**
  * The repo-poller's only state: per application, the last revision it rendered. Kept in
- * memory: after a restart every application renders once more, which reconcilers take as
- * the no-op it is (same revision, same digest).
+ * memory; after a restart, or when a repository moves from another replica, it is filled
+ * from the last desired state published (PublishedRenders), so nothing is fetched again.
  */
 export class RenderMemory {
   private readonly byApp = new Map<string, RenderedRevision & { renderKey: string }>();
@@ -29,6 +29,11 @@ export class RenderMemory {
 
   remember(app: ApplicationRegistration, rendered: RenderedRevision): void {
     this.byApp.set(app.name, { ...rendered, renderKey: renderKey(app) });
+  }
+
+  /** Forgets these applications: what another replica did meanwhile is in the desired stream. */
+  forget(apps: readonly ApplicationRegistration[]): void {
+    for (const app of apps) this.byApp.delete(app.name);
   }
 
   /** Drops every application not in `names`: removed apps are forgotten. */

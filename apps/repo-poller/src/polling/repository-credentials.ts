@@ -23,3 +23,21 @@ export function repositoryCredentials(
     );
   }
 }
+
+/**
+ * Credentials opened once per registration (a WatchedRepository is replaced when it
+ * changes), not on every poll: a thousand repositories every 15 s would decrypt 67
+ * passwords a second.
+ */
+export class RepositoryCredentials {
+  private readonly opened = new WeakMap<WatchedRepository, GitCredentials | undefined>();
+
+  constructor(private readonly box: SecretBox) {}
+
+  of(repository: WatchedRepository): GitCredentials | undefined {
+    if (this.opened.has(repository)) return this.opened.get(repository);
+    const auth = repositoryCredentials(repository, this.box);
+    this.opened.set(repository, auth);
+    return auth;
+  }
+}

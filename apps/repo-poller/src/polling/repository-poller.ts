@@ -5,7 +5,6 @@ import {
   GitError,
   type GitCredentials,
   listRemoteRefs,
-  redactUrl,
   type RemoteRef,
   resolveRemoteRef,
 } from '@cairn/git';
@@ -13,18 +12,21 @@ import { SecretBox } from '@cairn/secrets';
 import { Injectable, Logger } from '@nestjs/common';
 import { PollerConfig } from '../config/poller-config';
 import { AppRenderer } from './app-renderer';
-import { PollerMetrics } from './poller-metrics';
+import { RepositoryLeases } from '../replicas/repository-leases';
+import { PollerMetrics, type PollResult } from './poller-metrics';
 import { ProblemLog } from './problem-log';
+import { PublishedRenders } from './published-renders';
 import { RenderMemory } from './render-memory';
-import { repositoryCredentials } from './repository-credentials';
+import { RepositoryCredentials } from './repository-credentials';
 import type { PollOutcome } from './repository-slot';
-import type { WatchedRepository } from './watched-repositories';
+import { redactedUrlOf, type WatchedRepository } from './watched-repositories';
 
 /**
  * One poll of one repository, the same whether a timer, a webhook or a refresh asked:
  * 1. one ref advertisement (no fetch) and, per application, the commit its targetRevision
  *    names now; an application already rendered at that commit costs nothing more;
- * 2. per commit that some application moved to: one fetch, unless the cache has it;
+ * 2. when one moved: the repository's lease (RepositoryLeases: one replica at a time), the
+ *    refs again, and per commit that some application moved to, one fetch unless cached;
  * 3. per such application: AppRenderer brings it up to that commit.
  * A failure is logged with the repository (never its credentials) and the reason, and
  * retried by the next poll: only what succeeded is remembered.
@@ -33,28 +35,33 @@ import type { WatchedRepository } from './watched-repositories';
 export class RepositoryPoller {
   private readonly logger = new Logger(RepositoryPoller.name);
   readonly problems = new ProblemLog(this.logger);
+  private readonly credentials: RepositoryCredentials;
 
   constructor(
     private readonly config: PollerConfig,
-    private readonly secrets: SecretBox,
+    secrets: SecretBox,
     private readonly renderer: AppRenderer,
     private readonly memory: RenderMemory,
+    private readonly published: PublishedRenders,
+    private readonly leases: RepositoryLeases,
     private readonly metrics: PollerMetrics,
-  ) {}
+  ) {
+    this.credentials = new RepositoryCredentials(secrets);
+  }
 
   async poll(repository: WatchedRepository): Promise<PollOutcome> {
     const endTimer = this.metrics.pollDuration.startTimer();
-    const where = redactUrl(repository.url);
+    const where = redactedUrlOf(repository);
     try {
-      const auth = repositoryCredentials(repository, this.secrets);
+      const auth = this.credentials.of(repository);
       const refs = await listRemoteRefs(repository.url, auth);
       this.problems.resolve(`repository ${repository.key}`, 'repository reachable again', {
         repository: where,
       });
-      const moved = this.appsToUpdate(repository, refs);
-      let failures = 0;
-      for (const [sha, apps] of moved) failures += await this.update(repository, sha, apps, auth);
-      const result = failures > 0 ? 'error' : moved.size > 0 ? 'changed' : 'unchanged';
+      const result =
+        (await this.appsToUpdate(repository, refs, false)).size === 0
+          ? 'unchanged'
+          : await this.updateUnderLease(repository, auth);
       this.metrics.polls.inc({ result });
       return { polled: true, repository: where };
     } catch (error) {
@@ -70,21 +77,53 @@ export class RepositoryPoller {
     }
   }
 
-  /** The applications whose revision now names another commit than they were rendered at, by commit. */
-  private appsToUpdate(
+  /**
+   * Something moved: with the repository's lease (no other replica updating it), reads the
+   * refs again and what was last published, so that what it publishes is never older than
+   * what another replica published meanwhile, then fetches and renders.
+   */
+  private async updateUnderLease(
+    repository: WatchedRepository,
+    auth: GitCredentials | undefined,
+  ): Promise<PollResult> {
+    const lease = await this.leases.acquire(repository.url);
+    if (!lease) return 'deferred';
+    try {
+      const refs = await listRemoteRefs(repository.url, auth);
+      const moved = await this.appsToUpdate(repository, refs, true);
+      let failures = 0;
+      for (const [sha, apps] of moved) failures += await this.update(repository, sha, apps, auth);
+      return failures > 0 ? 'error' : moved.size > 0 ? 'changed' : 'unchanged';
+    } finally {
+      await lease.release();
+    }
+  }
+
+  /**
+   * The applications whose revision now names another commit than they were rendered at, by
+   * commit. What this replica does not remember (or, under the lease, anything) is first
+   * looked up in what was last published: another replica may have done it already.
+   */
+  private async appsToUpdate(
     repository: WatchedRepository,
     refs: RemoteRef[],
-  ): Map<string, ApplicationRegistration[]> {
+    underLease: boolean,
+  ): Promise<Map<string, ApplicationRegistration[]>> {
     const moved = new Map<string, ApplicationRegistration[]>();
     for (const app of repository.apps) {
       const { targetRevision } = app.spec.source;
       const sha = resolveRemoteRef(refs, targetRevision);
       if (!sha) {
-        const problem = `revision "${targetRevision}" not found in ${redactUrl(repository.url)}: no such branch or tag`;
+        const problem = `revision "${targetRevision}" not found in ${redactedUrlOf(repository)}: no such branch or tag`;
         this.problems.report(`app ${app.name}`, problem, { app: app.name, cluster: app.cluster });
         continue;
       }
-      if (this.memory.lastFor(app)?.sha === sha) continue;
+      let last = this.memory.lastFor(app);
+      if (!last || (underLease && last.sha !== sha)) {
+        const published = await this.published.recall(app);
+        if (published) this.memory.remember(app, (last = published));
+      }
+      if (last?.sha === sha) continue;
       const apps = moved.get(sha);
       if (apps) apps.push(app);
       else moved.set(sha, [app]);

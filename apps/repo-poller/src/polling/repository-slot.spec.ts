@@ -70,6 +70,32 @@ describe('RepositorySlot', () => {
   });
 });
 
+describe('RepositorySlot owned by another replica', () => {
+  it('polls when asked but plans no timed poll until it is timed again', async () => {
+    vi.useFakeTimers();
+    const { started, poll, finishNext } = controlledPolls();
+    const slot = new RepositorySlot(repository, poll, () => 10_000);
+
+    void slot.pollNow();
+    slot.setTimed(false); // handed to another replica while a poll runs
+    await finishNext();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(started).toHaveLength(1);
+
+    void slot.pollNow(); // a webhook may reach any replica
+    await finishNext();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(started).toHaveLength(2);
+
+    slot.setTimed(true);
+    void slot.pollNow();
+    await finishNext();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(started).toHaveLength(4);
+    slot.stop();
+  });
+});
+
 describe('jitteredIntervalMs', () => {
   it('stays within ±10% of the interval', () => {
     expect(jitteredIntervalMs(15, 0)).toBe(13_500);

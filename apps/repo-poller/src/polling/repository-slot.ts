@@ -1,3 +1,4 @@
+import { type Schedule, timerSchedule } from './poll-clock';
 import type { WatchedRepository } from './watched-repositories';
 
 /** What a poll of one repository came to; also the answer to a poll request. */
@@ -10,16 +11,18 @@ export type PollOutcome = { polled: true; repository: string } | { polled: false
  * less often instead of piling polls up.
  */
 export class RepositorySlot {
-  private timer?: NodeJS.Timeout;
+  private cancelTimer?: () => void;
   private running?: Promise<PollOutcome>;
   private queued?: Promise<PollOutcome>;
   private stopped = false;
+  private timed = true;
 
   constructor(
     /** Replaced when the registration changes; each poll takes the latest. */
     public repository: WatchedRepository,
     private readonly poll: (repository: WatchedRepository) => Promise<PollOutcome>,
     private readonly nextDelayMs: (repository: WatchedRepository) => number,
+    private readonly schedule: Schedule = timerSchedule,
   ) {}
 
   /** Polls as soon as no other poll of this repository runs; resolves with its outcome. */
@@ -42,11 +45,20 @@ export class RepositorySlot {
 
   stop(): void {
     this.stopped = true;
-    clearTimeout(this.timer);
+    this.cancelTimer?.();
+  }
+
+  /**
+   * Whether this replica polls the repository on its interval (it owns it). A slot that is
+   * not timed still answers pollNow: a webhook may reach any replica.
+   */
+  setTimed(timed: boolean): void {
+    this.timed = timed;
+    if (!timed) this.cancelTimer?.();
   }
 
   private start(): Promise<PollOutcome> {
-    clearTimeout(this.timer);
+    this.cancelTimer?.();
     const poll = this.poll(this.repository);
     this.running = poll;
     const settle = () => {
@@ -58,10 +70,9 @@ export class RepositorySlot {
   }
 
   private planNext(): void {
-    if (this.stopped || this.queued) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.pollNow(), this.nextDelayMs(this.repository));
-    this.timer.unref();
+    if (this.stopped || this.queued || !this.timed) return;
+    this.cancelTimer?.();
+    this.cancelTimer = this.schedule(() => void this.pollNow(), this.nextDelayMs(this.repository));
   }
 }
 

@@ -1,5 +1,5 @@
 import type { ApplicationRegistration, RepositoryRegistration } from '@cairn/contracts';
-import { normalizeRepositoryUrl } from '@cairn/git';
+import { normalizeRepositoryUrl, redactUrl } from '@cairn/git';
 
 /**
  * What to poll: every registered repository and every repository an application uses,
@@ -67,6 +67,18 @@ export function watchedRepositories(
   return watched;
 }
 
+/** The URL without credentials, for logs and answers; kept per object, asked on every poll. */
+export function redactedUrlOf(repository: WatchedRepository): string {
+  let redacted = redactedUrls.get(repository);
+  if (redacted === undefined) {
+    redacted = redactUrl(repository.url);
+    redactedUrls.set(repository, redacted);
+  }
+  return redacted;
+}
+
+const redactedUrls = new WeakMap<WatchedRepository, string>();
+
 /**
  * Everything about a watched repository that, when it changes, calls for a poll right
  * away: where and how to reach it, how often, and which applications follow what in it.
@@ -86,6 +98,18 @@ export function pollingFingerprint(repository: WatchedRepository): string {
  * its repository, path and revision. A change to any of them renders it again.
  */
 export function renderKey(app: ApplicationRegistration): string {
+  let key = renderKeys.get(app);
+  if (key === undefined) {
+    key = computeRenderKey(app);
+    renderKeys.set(app, key);
+  }
+  return key;
+}
+
+/** Registrations are replaced, never changed in place, so a key per object holds; asked on every poll. */
+const renderKeys = new WeakMap<ApplicationRegistration, string>();
+
+function computeRenderKey(app: ApplicationRegistration): string {
   const { repoURL, path, targetRevision } = app.spec.source;
   let repository = repoURL;
   try {

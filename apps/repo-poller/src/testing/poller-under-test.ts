@@ -20,6 +20,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from '../app.module';
 import { PollerConfig } from '../config/poller-config';
+import { PollerMembers } from '../replicas/poller-members';
 import { CapturedLogs } from './captured-logs';
 
 /**
@@ -130,6 +131,12 @@ export class PollerUnderTest {
     return reply.json();
   }
 
+  /** This replica's id among the live repo-pollers. */
+  memberId(): string {
+    if (!this.app) throw new Error('the poller is not started');
+    return this.app.get(PollerMembers).self;
+  }
+
   async get(path: string): Promise<{ status: number; body: string }> {
     if (!this.app) throw new Error('the poller is not started');
     const response = await this.app
@@ -148,7 +155,7 @@ export class PollerUnderTest {
 
   /** Polls of every result so far. */
   async polls(): Promise<number> {
-    const results = ['unchanged', 'changed', 'error'];
+    const results = ['unchanged', 'changed', 'deferred', 'error'];
     const counts = await Promise.all(
       results.map((result) => this.metric(`cairn_poller_polls_total{result="${result}"}`)),
     );
