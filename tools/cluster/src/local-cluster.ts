@@ -207,6 +207,10 @@ async function bootCluster(
     `--cluster-signing-key-file=${pki.caKey}`,
     '--use-service-account-credentials=true',
     '--leader-elect=false',
+    // The node lifecycle controller marks every pod of a node whose heartbeat is late
+    // NotReady, and kwok never marks them Ready again: on a loaded 2-core machine, or
+    // while a test has stopped the API server, a late lease must not strand Deployments.
+    '--node-monitor-grace-period=10m',
   ]);
   startComponent(layout, 'kube-scheduler', bin['kube-scheduler'], [
     `--kubeconfig=${layout.kubeconfig}`,
@@ -222,6 +226,9 @@ async function bootCluster(
     '--manage-all-nodes=false',
     '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
     '--manage-nodes-with-label-selector=',
+    // A node Lease renewed by kwok, as a kubelet would, is the heartbeat the node lifecycle
+    // controller reads; without it the node flaps NotReady every grace period.
+    '--node-lease-duration-seconds=40',
     '--cidr=10.0.0.1/24',
     '--node-ip=10.0.0.1',
     `--server-address=127.0.0.1:${kwokPort}`,
