@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { givenAnAutomatedApp, webManifests } from './given-an-app';
 
 const POLL_SECONDS = 3;
-// Generous: under load the fake node can be slow to mark new pods Ready.
+// Generous: a fully loaded 2-core CI machine runs every suite at once.
 const SYNC_WITHIN_MS = 60_000;
 
 /** A ConfigMap only commit A declares: a rollback to A must bring it back. */
