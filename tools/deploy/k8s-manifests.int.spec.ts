@@ -349,16 +349,26 @@ describe('deployment manifests', () => {
       expectCairnService(objects, 'cairn-agent', '8082');
       const config = objects.find((o) => kindAndName(o) === 'ConfigMap/cairn-agent-config');
       expect(config?.data).toMatchObject({
-        CAIRN_CLUSTERS: 'REPLACE-ME',
-        CAIRN_AGENT_IN_CLUSTER: 'true',
+        CAIRN_AGENT_CLUSTER: 'REPLACE-ME',
         CAIRN_NATS_URL: expect.stringMatching(/^(nats|tls):\/\//),
       });
+      // In its pod, the agent's access to the cluster is the service account's token.
+      expect(config?.data).not.toHaveProperty('CAIRN_AGENT_KUBECONFIG');
       const pod = podSpec(find(objects, 'Deployment', 'cairn-agent'));
       expect(pod.serviceAccountName).toBe('cairn-agent');
       expect(pod.containers[0].envFrom?.[0].configMapRef?.name).toBe(config?.metadata.name);
       // NATS credentials come from a Secret; the control plane's encryption key never
       // reaches a remote cluster.
-      expect(pod.volumes?.find((v) => v.secret)?.secret?.secretName).toMatch(/^cairn-agent-nats-/);
+      const natsSecret = pod.volumes?.find((v) => v.secret);
+      expect(natsSecret?.secret?.secretName).toMatch(/^cairn-agent-nats-/);
+      // CAIRN_NATS_CREDENTIALS_FILE names the key of that Secret where it is mounted.
+      const agent = pod.containers[0];
+      const mount = agent.volumeMounts?.find((m) => m.name === natsSecret?.name);
+      expect(agent.env?.find((e) => e.name === 'CAIRN_NATS_CREDENTIALS_FILE')?.value).toBe(
+        `${mount?.mountPath}/nats.creds`,
+      );
+      const secret = objects.find((o) => kindAndName(o) === 'Secret/cairn-agent-nats');
+      expect(secret?.data).toHaveProperty(['nats.creds']);
       expect(JSON.stringify(objects)).not.toContain('CAIRN_ENCRYPTION_KEY');
     },
   );

@@ -134,13 +134,22 @@ describe('api: start-up, authentication, probes, metrics and OpenAPI', () => {
         '/api/v1/applications/{name}',
         '/api/v1/applications/{name}/sync',
         '/api/v1/applications/{name}/events',
+        '/api/v1/applications/sync',
+        '/api/v1/applications/refresh',
       ]),
     );
+    const bulkSync = document.paths['/api/v1/applications/sync'].post;
+    expect(
+      Object.keys(bulkSync.requestBody.content['application/json'].schema.properties).sort(),
+    ).toEqual(['cluster', 'dryRun', 'namespace', 'prune', 'selector']);
     const create = document.paths['/api/v1/applications'].post;
     expect(Object.keys(create.requestBody.content)).toEqual(
       expect.arrayContaining(['application/json', 'application/yaml']),
     );
     expect(create.requestBody.content['application/json'].schema.properties.spec).toBeDefined();
+    expect(
+      create.requestBody.content['application/json'].schema.properties.metadata.properties.labels,
+    ).toBeDefined();
   });
 
   it('makes the registry match PostgreSQL at start: missing keys put back, stray ones removed', async () => {

@@ -34,6 +34,7 @@ export async function configureApi(app: NestFastifyApplication, config: ApiConfi
     app.connectMicroservice<MicroserviceOptions>({
       strategy: new TopologyJetStreamServer(topology, topic, {
         url: config.natsServers,
+        auth: config.natsAuth,
         name: `api-${topic}`,
         durable: 'api',
       }),

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { ReconcilerConfig } from './config/reconciler-config';
 import { ReconcilerMetrics } from './metrics/reconciler-metrics';
+import { ClusterAccess } from './workers/cluster-access';
 import { ClusterWorkers } from './workers/cluster-workers';
 
 /**
@@ -9,5 +11,17 @@ import { ClusterWorkers } from './workers/cluster-workers';
  * Configuration, /healthz, /readyz and /metrics come from RuntimeModule, which
  * bootstrapService adds.
  */
-@Module({ providers: [ReconcilerMetrics, ClusterWorkers], exports: [ClusterWorkers] })
+@Module({
+  providers: [
+    ReconcilerMetrics,
+    ClusterWorkers,
+    // Made at start: an agent whose kubeconfig cannot be loaded fails to start, naming it.
+    {
+      provide: ClusterAccess,
+      inject: [ReconcilerConfig],
+      useFactory: (config: ReconcilerConfig) => ClusterAccess.of(config),
+    },
+  ],
+  exports: [ClusterWorkers],
+})
 export class AppModule {}

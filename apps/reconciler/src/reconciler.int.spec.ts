@@ -38,10 +38,11 @@ describe('reconciler: desired states and commands against a real cluster', () =>
     await Promise.all(namespaces.map((ns) => ns.delete()));
   });
 
-  it('is ready once NATS is connected and the registrations are loaded', async () => {
+  it('is ready once NATS is connected, the registrations loaded and the replicas joined', async () => {
     expect(await harness.readiness()).toEqual([
       { name: 'nats', status: 'ok' },
       { name: 'registry', status: 'ok' },
+      { name: 'replicas', status: 'ok' },
     ]);
   });
 

@@ -2,12 +2,28 @@ import type { AppStatus } from '@cairn/contracts';
 
 /** An application as the REST API shows it: Argo CD's shape. */
 export interface ApplicationView {
-  metadata: { name: string };
+  metadata: { name: string; labels?: Record<string, string> };
   spec: Record<string, unknown> & { destination: { name?: string; namespace?: string } };
   status: Partial<Omit<AppStatus, 'v' | 'app' | 'cluster'>> & {
     sync: { status: string; revision?: string };
     health: { status: string; message?: string };
   };
+}
+
+/** Which applications a bulk operation acts on; at least one is needed. */
+export interface BulkSelection {
+  /** A Kubernetes label selector on metadata.labels: `team=web,tier!=db`. */
+  selector?: string;
+  cluster?: string;
+  namespace?: string;
+}
+
+/** One application's result of a bulk sync or refresh. */
+export interface BulkResult {
+  name: string;
+  result: 'started' | 'conflict' | 'failed';
+  operation?: string;
+  message?: string;
 }
 
 /** A non-2xx answer, with the body the api sent (it names the field at fault). */
@@ -92,6 +108,23 @@ export class CairnClient {
       `/applications/${encodeURIComponent(name)}/sync`,
       body,
     );
+  }
+
+  refresh(name: string) {
+    return this.request<{ id: string }>(
+      'POST',
+      `/applications/${encodeURIComponent(name)}/refresh`,
+    );
+  }
+
+  /** Syncs every application the selection selects; one result each. */
+  syncAll(body: BulkSelection & { prune?: boolean; dryRun?: boolean }) {
+    return this.request<{ items: BulkResult[] }>('POST', '/applications/sync', body);
+  }
+
+  /** Refreshes every application the selection selects; one result each. */
+  refreshAll(body: BulkSelection) {
+    return this.request<{ items: BulkResult[] }>('POST', '/applications/refresh', body);
   }
 
   /** Polls the application until `done` holds; the last view is in the error otherwise. */

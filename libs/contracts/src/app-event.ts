@@ -15,6 +15,8 @@ export const APP_EVENT_TYPES = [
   'SyncFailed',
   'SyncSucceeded',
   'AppDeleted',
+  /** The api turned automated sync off and asked the reconciler to redeploy a history entry. */
+  'RolledBack',
 ] as const;
 export type AppEventType = (typeof APP_EVENT_TYPES)[number];
 
@@ -41,6 +43,10 @@ export const AppEvent = z
     resources: z.array(ResourceRef).optional(),
     /** New health, on HealthChanged. */
     health: HealthState.optional(),
+    /** On RolledBack: the history entry deployed again. */
+    historyId: z.number().int().nonnegative().optional(),
+    /** Who asked for it, when a user did (RolledBack). */
+    initiatedBy: z.string().min(1).max(256).optional(),
   })
   .describe('AppEvent');
 

@@ -1,3 +1,4 @@
+export * from './agent-permissions';
 export * from './application-spec';
 export * from './app-diff';
 export * from './app-event';
@@ -8,4 +9,5 @@ export * from './desired-state';
 export * from './names';
 export * from './subjects';
 export * from './registrations';
+export * from './registration-event';
 export * from './topology';

@@ -39,4 +39,13 @@ describe('subjects', () => {
     expect(run.parse('test.cairn.cmd.prod')).toBeUndefined();
     expect(run.parse('test.cairn.cmd.Prod.web')).toBeUndefined();
   });
+
+  it('addresses registration changes on the events stream, "_" for no cluster or app', () => {
+    expect(subjects.registrationEvents('prod', 'web')).toBe('cairn.events.prod.web');
+    expect(subjects.registrationEvents('prod')).toBe('cairn.events.prod._');
+    expect(subjects.registrationEvents()).toBe('cairn.events._._');
+    expect(subjects.parse(subjects.registrationEvents('prod'))).toBeUndefined();
+    expect(() => subjects.registrationEvents(undefined, 'web')).toThrow(/"web" has no cluster/);
+    expect(() => subjects.registrationEvents('prod.eu')).toThrow(/^cluster name "prod.eu"/);
+  });
 });

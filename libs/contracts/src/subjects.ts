@@ -11,6 +11,12 @@ export type SubjectTopic = (typeof SUBJECT_TOPICS)[number];
 
 export const DEFAULT_SUBJECT_ROOT = 'cairn';
 
+/**
+ * Stands for "no cluster" or "no application" in an events subject. Not a DNS label, so it
+ * never names a real one, and `<root>.events.<cluster>.*` or `<root>.events.*.*` still match.
+ */
+export const NO_NAME = '_';
+
 /** One or more dot-separated tokens of letters, digits, `_` or `-`: no wildcards. */
 const ROOT = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 
@@ -43,6 +49,20 @@ export class Subjects {
 
   events(cluster: string, app: string): string {
     return this.build('events', cluster, app);
+  }
+
+  /**
+   * Where a registration change is told, on the events stream: an application's among its
+   * own events, a cluster's as `<root>.events.<cluster>._`, a repository's (of no cluster
+   * and no app) as `<root>.events._._`.
+   */
+  registrationEvents(cluster?: string, app?: string): string {
+    if (app !== undefined && cluster === undefined) {
+      throw new Error(`application ${JSON.stringify(app)} has no cluster to address it by`);
+    }
+    if (cluster !== undefined) assertDnsLabel('cluster name', cluster);
+    if (app !== undefined) assertDnsLabel('application name', app);
+    return `${this.root}.events.${cluster ?? NO_NAME}.${app ?? NO_NAME}`;
   }
 
   /** Every subject of a topic, or of one cluster in it: what a consumer filters on. */

@@ -1,4 +1,6 @@
-import { type KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { ApiDiscovery } from './api-discovery';
+import { ClusterConnection } from './cluster-connection';
 import { KubeApiError } from './kube-api-error';
 import { KubeHttp } from './kube-http';
 
@@ -42,40 +44,34 @@ export function describeObject(ref: ObjectRef): string {
   return `${ref.kind} ${ref.metadata.namespace ? `${ref.metadata.namespace}/` : ''}${ref.metadata.name}`;
 }
 
-/** Exposes client-node's cached API discovery, which KubernetesObjectApi keeps protected. */
-class Discovery extends KubernetesObjectApi {
-  lookup(apiVersion: string, kind: string) {
-    return this.resource(apiVersion, kind);
-  }
-  forget(): void {
-    this.apiVersionResourceCache = {};
-  }
-}
-
 /**
  * Everything Cairn does to one cluster's objects: server-side apply (as field manager
  * `cairn`, optionally as a dry run; `force` takes ownership of fields another manager set
  * before, which is what git being the source of truth means), read, delete, and how a kind
  * is served. Objects travel as raw JSON. Discovery is cached per client, and refreshed once
- * when a kind is unknown, since a CRD applied a moment ago adds kinds.
+ * when a kind is unknown, since a CRD applied a moment ago adds kinds. `connection` says
+ * whether the API server can be reached: every request that gets no answer tells it.
  */
 export class ClusterClient {
   readonly http: KubeHttp;
-  private readonly discovery: Discovery;
+  readonly connection: ClusterConnection;
+  private readonly discovery: ApiDiscovery;
 
   constructor(readonly kubeconfig: KubeConfig) {
-    this.http = new KubeHttp(kubeconfig);
-    this.discovery = kubeconfig.makeApiClient(Discovery);
+    this.http = new KubeHttp(kubeconfig, { onUnanswered: () => this.connection.noteUnanswered() });
+    this.connection = new ClusterConnection(
+      kubeconfig.getCurrentCluster()?.server ?? '(no server in the kubeconfig)',
+      () => this.http.probeReadiness(),
+    );
+    this.discovery = new ApiDiscovery(this.http);
   }
 
-  /** How the cluster serves the kind; throws a 404 KubeApiError when it does not. */
+  /**
+   * How the cluster serves the kind; throws a 404 KubeApiError when it does not, and the
+   * request's own error when the cluster did not answer.
+   */
   async resourceOf(apiVersion: string, kind: string): Promise<ServedResource> {
-    const find = () => this.discovery.lookup(apiVersion, kind).catch(() => undefined);
-    let resource = await find();
-    if (!resource) {
-      this.discovery.forget();
-      resource = await find();
-    }
+    const resource = await this.discovery.lookup(apiVersion, kind);
     if (!resource)
       throw new KubeApiError(404, `the cluster does not serve ${kind} in ${apiVersion}`);
     return { apiVersion, kind, plural: resource.name, namespaced: resource.namespaced };

@@ -1,4 +1,5 @@
 export * from './cluster-client';
+export * from './cluster-connection';
 export * from './kube-http';
 export * from './kubeconfig';
 export * from './live-state-cache';

@@ -2,6 +2,7 @@ import { type Agent as HttpAgent, request as httpRequest, type IncomingMessage }
 import { Agent, request as httpsRequest, type RequestOptions } from 'node:https';
 import { createInterface } from 'node:readline';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { isConnectionError } from './cluster-connection';
 import { KubeApiError } from './kube-api-error';
 
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -15,16 +16,27 @@ export interface RequestOptionsJson {
 }
 
 const REQUEST_TIMEOUT_MS = 30_000;
+/** A readiness probe is small: a server that takes longer is not one to send work to. */
+const PROBE_TIMEOUT_MS = 5_000;
+
+export interface KubeHttpOptions {
+  /** Told of every request that got no answer at all (refused, reset, timed out). */
+  onUnanswered?: (error: Error) => void;
+}
 
 /**
  * Raw JSON requests to one API server, with the kubeconfig's credentials and one kept-alive
  * connection pool. Raw because a diff must see objects exactly as the server sends them:
- * client-node's typed models turn times into Dates and drop fields they do not know.
+ * client-node's typed models turn times into Dates and drop fields they do not know. Every
+ * request has a timeout, so a server that hangs fails its requests instead of holding them.
  */
 export class KubeHttp {
   private agent?: Agent | HttpAgent;
 
-  constructor(private readonly kubeconfig: KubeConfig) {}
+  constructor(
+    private readonly kubeconfig: KubeConfig,
+    private readonly options: KubeHttpOptions = {},
+  ) {}
 
   get server(): string {
     const server = this.kubeconfig.getCurrentCluster()?.server;
@@ -40,8 +52,10 @@ export class KubeHttp {
       headers['content-type'] = opts.contentType ?? 'application/json';
       headers['content-length'] = String(Buffer.byteLength(payload));
     }
-    const res = await this.send(method, path, opts.query, headers, payload, REQUEST_TIMEOUT_MS);
-    const text = await readAll(res);
+    const { res, text } = await this.answered(async () => {
+      const res = await this.send(method, path, opts.query, headers, payload, REQUEST_TIMEOUT_MS);
+      return { res, text: await readAll(res) };
+    });
     if (!isOk(res)) throw apiError(res.statusCode ?? 0, text, opts.subject ?? `${method} ${path}`);
     return (text ? JSON.parse(text) : {}) as T;
   }
@@ -57,17 +71,57 @@ export class KubeHttp {
     onEvent: (event: unknown) => void,
     opts: { signal: AbortSignal; idleMs: number; subject: string },
   ): Promise<void> {
-    const res = await this.send(
-      'GET',
-      path,
-      query,
-      { accept: 'application/json' },
-      undefined,
-      opts.idleMs,
+    const res = await this.answered(
+      () =>
+        this.send(
+          'GET',
+          path,
+          query,
+          { accept: 'application/json' },
+          undefined,
+          opts.idleMs,
+          opts.signal,
+        ),
       opts.signal,
     );
     if (!isOk(res)) throw apiError(res.statusCode ?? 0, await readAll(res), opts.subject);
-    await new Promise<void>((resolve, reject) => {
+    await this.answered(() => this.readLines(res, onEvent, opts.subject), opts.signal);
+  }
+
+  /**
+   * Asks the server whether it is ready (GET /readyz, a few seconds at most); resolves if it
+   * is, rejects saying why not. A server that answers 401, 403 or 404 (no access to the
+   * endpoint) is up: only no answer, 429 and 5xx count as not ready.
+   */
+  async probeReadiness(): Promise<void> {
+    const res = await this.send('GET', '/readyz', undefined, {}, undefined, PROBE_TIMEOUT_MS);
+    const text = await readAll(res);
+    const status = res.statusCode ?? 0;
+    if (status >= 500 || status === 429) {
+      // Its body lists each check; the failing ones start with [-].
+      const failing = text.split('\n').filter((line) => line.startsWith('[-]'));
+      throw new Error(
+        `not ready (GET /readyz answered ${status}${failing.length ? `: ${failing.join(', ').slice(0, 300)}` : ''})`,
+      );
+    }
+  }
+
+  /** Runs a request, telling `onUnanswered` when it got no answer (unless it was called off). */
+  private async answered<T>(request: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    try {
+      return await request();
+    } catch (error) {
+      if (!signal?.aborted && isConnectionError(error)) this.options.onUnanswered?.(error as Error);
+      throw error;
+    }
+  }
+
+  private readLines(
+    res: IncomingMessage,
+    onEvent: (event: unknown) => void,
+    subject: string,
+  ): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
       const lines = createInterface({ input: res, crlfDelay: Infinity });
       lines.on('line', (line) => {
         if (line.trim() === '') return;
@@ -79,7 +133,9 @@ export class KubeHttp {
       });
       res.on('error', reject);
       lines.on('error', reject);
-      res.on('aborted', () => reject(new Error(`${opts.subject}: the watch connection was cut`)));
+      res.on('aborted', () =>
+        reject(withCode(new Error(`${subject}: the watch connection was cut`), 'ECONNRESET')),
+      );
       lines.on('close', () => (res.errored ? reject(res.errored) : resolve()));
     });
   }
@@ -109,8 +165,11 @@ export class KubeHttp {
       const req = send(url, { ...options, signal }, resolve);
       req.setTimeout(timeoutMs, () =>
         req.destroy(
-          new Error(
-            `${method} ${url.pathname}: no answer from the API server in ${timeoutMs / 1000} s`,
+          withCode(
+            new Error(
+              `${method} ${url.pathname}: no answer from the API server in ${timeoutMs / 1000} s`,
+            ),
+            'ETIMEDOUT',
           ),
         ),
       );
@@ -118,6 +177,10 @@ export class KubeHttp {
       req.end(payload);
     });
   }
+}
+
+function withCode(error: Error, code: string): Error {
+  return Object.assign(error, { code });
 }
 
 function isOk(res: IncomingMessage): boolean {

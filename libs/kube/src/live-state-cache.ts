@@ -40,12 +40,19 @@ export class LiveStateCache {
   private readonly watches = new Map<string, { watch: ResourceWatch; resource: ServedResource }>();
   private readonly starting = new Map<string, Promise<void>>();
   private readonly listeners = new Set<(event: CacheEvent) => void>();
+  private readonly stopFollowing: () => void;
   private stopped = false;
 
   constructor(
     private readonly client: ClusterClient,
     private readonly options: LiveStateCacheOptions,
-  ) {}
+  ) {
+    // Watches broken by an outage resume from where they were as soon as the server is back,
+    // not after their backoff: what changed meanwhile arrives as events (or by a relist).
+    this.stopFollowing = client.connection.onChange((state) => {
+      if (state.reachable) for (const { watch } of this.watches.values()) watch.retryNow();
+    });
+  }
 
   /**
    * Starts watching the kinds not watched yet and resolves once each is listed. A kind that
@@ -93,6 +100,7 @@ export class LiveStateCache {
 
   stop(): void {
     this.stopped = true;
+    this.stopFollowing();
     for (const { watch } of this.watches.values()) watch.stop();
     this.watches.clear();
   }

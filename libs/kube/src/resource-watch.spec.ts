@@ -39,7 +39,7 @@ class ScriptedServer implements WatchTransport {
   }
 }
 
-function started(server: ScriptedServer) {
+function started(server: ScriptedServer, retryMs = 1) {
   const events: Array<[WatchEventType, string, string | undefined]> = [];
   const errors: string[] = [];
   const watch = new ResourceWatch(
@@ -49,8 +49,8 @@ function started(server: ScriptedServer) {
     {
       labelSelector: 'cairn.dev/app',
       timeoutSeconds: 300,
-      retryBaseMs: 1,
-      retryMaxMs: 1,
+      retryBaseMs: retryMs,
+      retryMaxMs: retryMs,
       onError: (error) => errors.push(error.message),
     },
   );
@@ -103,6 +103,26 @@ describe('ResourceWatch', () => {
     await until(() => server.requests.length === 4);
     expect(server.requests).toEqual(['list', 'watch from 5', 'watch from 9', 'watch from 12']);
     expect(errors).toEqual(['connection reset']);
+    watch.stop();
+  });
+
+  it('resumes at once, not after its backoff, when told the server is back', async () => {
+    const server = new ScriptedServer(
+      [[cm('a', '5')]],
+      [
+        async (emit) => {
+          emit({ type: 'MODIFIED', object: cm('a', '9') });
+          throw new Error('connect ECONNREFUSED 127.0.0.1:6443');
+        },
+      ],
+    );
+    const { watch, errors } = started(server, 60_000);
+    await until(() => errors.length === 1);
+    expect(server.requests).toEqual(['list', 'watch from 5']);
+
+    watch.retryNow();
+    await until(() => server.requests.length === 3);
+    expect(server.requests[2]).toBe('watch from 9');
     watch.stop();
   });
 

@@ -49,6 +49,8 @@ export class ResourceWatch {
   readonly synced: Promise<void>;
   private readonly objects = new Map<string, KubeObject>();
   private readonly abort = new AbortController();
+  /** Ends the wait before a retry; a new one for each wait. */
+  private backoff?: AbortController;
   private resourceVersion?: string;
   private markSynced!: () => void;
   private failSync!: (error: Error) => void;
@@ -85,6 +87,11 @@ export class ResourceWatch {
     this.abort.abort();
   }
 
+  /** Ends a wait before resuming (the server is known to be back): resumes at once. */
+  retryNow(): void {
+    this.backoff?.abort();
+  }
+
   private async run(): Promise<void> {
     let failures = 0;
     while (!this.abort.signal.aborted) {
@@ -111,7 +118,11 @@ export class ResourceWatch {
           this.options.retryBaseMs * 2 ** (failures - 1),
           this.options.retryMaxMs,
         );
-        await sleep(delay, undefined, { signal: this.abort.signal }).catch(() => undefined);
+        this.backoff = new AbortController();
+        await sleep(delay, undefined, {
+          signal: AbortSignal.any([this.abort.signal, this.backoff.signal]),
+        }).catch(() => undefined);
+        this.backoff = undefined;
       }
     }
   }

@@ -29,4 +29,36 @@ describe('BundleStore', () => {
       await nc.close();
     }
   });
+
+  it('stores a deleted bundle again when it is put again, and lists what is stored', async () => {
+    const nc = await connectNats({ url: testInfra().natsUrl, name: 'bundle-store-test' });
+    try {
+      const topology = new Topology(uniqueName(testInfra().natsPrefix).replace(/-/g, '_'));
+      await ensureTopology(nc, topology);
+      const store = await BundleStore.open(nc, topology);
+      const bundle = (name: string) =>
+        ManifestBundle.of(
+          [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { k: 'v' } }],
+          [`app/${name}.yaml`],
+        );
+      const [kept, reclaimed] = [bundle('kept'), bundle('reclaimed')];
+      await store.put(kept);
+      await store.put(reclaimed);
+      const before = Date.now();
+
+      await store.delete(reclaimed.digest);
+      await store.delete(reclaimed.digest);
+
+      expect(await store.has(reclaimed.digest)).toBe(false);
+      await expect(store.get(reclaimed.digest)).rejects.toThrow('is not in the bundle store');
+      const listed = await store.list();
+      expect(listed.map((stored) => stored.digest)).toEqual([kept.digest]);
+      expect(listed[0].storedAt.getTime()).toBeLessThanOrEqual(before);
+
+      await store.put(reclaimed);
+      expect((await store.get(reclaimed.digest)).objects).toEqual(reclaimed.objects);
+    } finally {
+      await nc.close();
+    }
+  });
 });

@@ -3,9 +3,16 @@ import { ManifestBundle } from '@cairn/manifests';
 import { type ObjectStore, Objm } from '@nats-io/obj';
 import type { NatsConnection } from '@nats-io/transport-node';
 
+/** A stored bundle, as listing the store shows it. */
+export interface StoredBundle {
+  digest: string;
+  storedAt: Date;
+}
+
 /**
  * Rendered bundles, content-addressed in the JetStream object store: the repo-poller
- * stores each distinct bundle once, reconcilers (and rollbacks) fetch it by digest.
+ * stores each distinct bundle once, reconcilers (and rollbacks) fetch it by digest, and
+ * the api reclaims those nothing refers to any longer.
  */
 export class BundleStore {
   private constructor(private readonly store: ObjectStore) {}
@@ -16,7 +23,7 @@ export class BundleStore {
 
   /** Stores the bundle unless a bundle with its digest is already there. */
   async put(bundle: ManifestBundle): Promise<void> {
-    if (await this.store.info(bundle.digest)) return;
+    if (await this.has(bundle.digest)) return;
     await this.store.putBlob({ name: bundle.digest }, bundle.serialize());
   }
 
@@ -30,6 +37,20 @@ export class BundleStore {
     return bundle;
   }
 
+  async has(digest: string): Promise<boolean> {
+    // A deleted object keeps its metadata, marked deleted: it is not there.
+    const info = await this.store.info(digest);
+    return info !== null && !info.deleted;
+  }
+
+  async list(): Promise<StoredBundle[]> {
+    return (await this.store.list()).map((info) => ({
+      digest: info.name,
+      storedAt: new Date(info.mtime),
+    }));
+  }
+
+  /** Removes the bundle; one that is not stored is no error. */
   async delete(digest: string): Promise<void> {
     await this.store.delete(digest);
   }

@@ -5,3 +5,4 @@ export * from './jetstream-event-pattern';
 export * from './jetstream-server';
 export * from './topology-setup';
 export * from './bundle-store';
+export * from './retained-messages';

@@ -4,7 +4,7 @@ import type { NatsConnection, Status } from '@nats-io/transport-node';
 import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
-import { connectNats } from './connection';
+import { connectNats, type NatsAuth } from './connection';
 import { ensureDurableConsumer, ensureStream, type StreamSpec } from './jetstream';
 import { JetStreamContext } from './jetstream-context';
 
@@ -24,6 +24,8 @@ export interface JetStreamServerOptions {
   url: string | string[];
   /** Connection name, e.g. `reconciler-cluster-a`. */
   name: string;
+  /** Who the connection is to the server; unset when it asks nobody. */
+  auth?: NatsAuth;
   /** The stream the subjects live in; created or widened to `subjects` on start. */
   stream: StreamSpec;
   /**
@@ -60,7 +62,11 @@ export class JetStreamServer extends Server<StatusEvents> implements CustomTrans
 
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
-      const nc = await connectNats({ url: this.options.url, name: this.options.name });
+      const nc = await connectNats({
+        url: this.options.url,
+        name: this.options.name,
+        auth: this.options.auth,
+      });
       this.connection = nc;
       this._status$.next('connected');
       void this.reportStatus(nc);

@@ -31,6 +31,28 @@ describe('JetStream helpers against the real server', () => {
     expect(widened.config.subjects).toEqual([subjects, `${stream}.events.>`]);
   });
 
+  it('turns on direct gets of a stream made without them, which then answer by subject', async () => {
+    const name = `${stream}_direct`;
+    try {
+      await ensureStream(nc, { name, subjects: [`${name}.status.>`] });
+      await jetstream(nc).publish(`${name}.status.a.web`, JSON.stringify({ n: 1 }));
+      const upgraded = await ensureStream(nc, {
+        name,
+        subjects: [`${name}.status.>`],
+        allowDirect: true,
+      });
+      expect(upgraded.config.allow_direct).toBe(true);
+      const jsm = await jetstreamManager(nc);
+      const last = await jsm.direct.getMessage(name, { last_by_subj: `${name}.status.a.web` });
+      expect(last?.json()).toEqual({ n: 1 });
+      // Asked again without it, the stream keeps it.
+      const kept = await ensureStream(nc, { name, subjects: [`${name}.status.>`] });
+      expect(kept.config.allow_direct).toBe(true);
+    } finally {
+      await (await jetstreamManager(nc)).streams.delete(name).catch(() => undefined);
+    }
+  });
+
   it('delivers to a durable consumer what was published before it connected, and only once', async () => {
     await ensureStream(nc, { name: stream, subjects: [subjects] });
     const js = jetstream(nc);

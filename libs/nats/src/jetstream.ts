@@ -24,6 +24,11 @@ export interface StreamSpec {
   maxAgeMs?: number;
   /** Keep only the newest N messages of each subject (1: a "last value" stream). */
   maxMsgsPerSubject?: number;
+  /**
+   * Answer direct gets (`$JS.API.DIRECT.GET.<stream>.<subject>`): a read of the last message
+   * of a subject whose permission can be scoped by subject, unlike `STREAM.MSG.GET`.
+   */
+  allowDirect?: boolean;
 }
 
 /** Makes sure the stream exists and captures at least `subjects`; returns its info. */
@@ -39,28 +44,32 @@ export async function ensureStream(nc: NatsConnection, spec: StreamSpec): Promis
         ...(spec.maxMsgsPerSubject !== undefined && {
           max_msgs_per_subject: spec.maxMsgsPerSubject,
         }),
+        ...(spec.allowDirect && { allow_direct: true }),
       });
     } catch (error) {
       // Another replica created it between our look-up and our add: use theirs.
       const raced = await streamInfo(jsm, spec.name);
       if (!raced) throw error;
-      return widenSubjects(jsm, raced, spec.subjects);
+      return widen(jsm, raced, spec);
     }
   }
-  return widenSubjects(jsm, existing, spec.subjects);
+  return widen(jsm, existing, spec);
 }
 
-async function widenSubjects(
+/** Adds what an existing stream lacks (subjects, direct gets); never takes anything away. */
+async function widen(
   jsm: JetStreamManager,
   info: StreamInfo,
-  subjects: string[],
+  spec: StreamSpec,
 ): Promise<StreamInfo> {
   const current = info.config.subjects ?? [];
-  const missing = subjects.filter((subject) => !current.includes(subject));
-  if (missing.length === 0) return info;
+  const missing = spec.subjects.filter((subject) => !current.includes(subject));
+  const direct = spec.allowDirect === true && !info.config.allow_direct;
+  if (missing.length === 0 && !direct) return info;
   return jsm.streams.update(info.config.name, {
     ...info.config,
     subjects: [...current, ...missing],
+    ...(direct && { allow_direct: true }),
   });
 }
 

@@ -1,4 +1,5 @@
 import type { Topology } from '@cairn/contracts';
+import { Kvm } from '@nats-io/kv';
 import { Objm } from '@nats-io/obj';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { ensureStream } from './jetstream';
@@ -6,8 +7,9 @@ import { ensureStream } from './jetstream';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * Creates Cairn's streams and the bundle object store if they are missing. Every service
- * calls it at start, so no start order is needed between them.
+ * Creates Cairn's streams, the bundle object store and the reconcilers' sync-state bucket
+ * if they are missing. Every control-plane service calls it at start, so no start order is
+ * needed between them; an agent, whose NATS permissions allow no creation, finds them made.
  */
 export async function ensureTopology(nc: NatsConnection, topology: Topology): Promise<void> {
   const { subjects, streams, buckets } = topology;
@@ -23,11 +25,14 @@ export async function ensureTopology(nc: NatsConnection, topology: Topology): Pr
       subjects: [subjects.filter('cmd')],
       maxAgeMs: DAY_MS,
     }),
-    // Status is a full snapshot: only the newest one per app matters.
+    // Status is a full snapshot: only the newest one per app matters. A reconciler reads
+    // its apps' last snapshots with direct gets, which an agent may be allowed for its own
+    // cluster's subjects only.
     ensureStream(nc, {
       name: streams.status(),
       subjects: [subjects.filter('status')],
       maxMsgsPerSubject: 1,
+      allowDirect: true,
     }),
     ensureStream(nc, {
       name: streams.events(),
@@ -35,5 +40,7 @@ export async function ensureTopology(nc: NatsConnection, topology: Topology): Pr
       maxAgeMs: 7 * DAY_MS,
     }),
     new Objm(nc).create(buckets.bundles()),
+    // History 1: the current state is all a restarted reconciler needs (SyncStateStore).
+    new Kvm(nc).create(buckets.syncState(), { history: 1 }),
   ]);
 }

@@ -47,6 +47,7 @@ describe('persistence: migrations and entities on the real PostgreSQL', () => {
       'InitialSchema1764136800000',
       'ClustersOfApplicationsAndEvents1764223200000',
       'HistoryOperationsAndAudit1764309600000',
+      'ApplicationLabels1764396000000',
     ]);
     expect(await tables()).toEqual([
       'app_events',
@@ -141,6 +142,7 @@ describe('persistence: migrations and entities on the real PostgreSQL', () => {
     const read = await applications.findOneByOrFail({ name: 'guestbook' });
 
     expect(read.spec).toEqual(spec);
+    expect(read.labels).toEqual({});
     expect(read.status).toEqual({ sync: { status: 'Synced', revision: 'abc' } });
     expect(read.updatedAt.getTime()).toBeGreaterThan(created.updatedAt.getTime());
   });
@@ -194,8 +196,25 @@ describe('persistence: migrations and entities on the real PostgreSQL', () => {
       { name: 'InitialSchema1764136800000' },
       { name: 'ClustersOfApplicationsAndEvents1764223200000' },
       { name: 'HistoryOperationsAndAudit1764309600000' },
+      { name: 'ApplicationLabels1764396000000' },
     ]);
     expect(await dataSource.getRepository(RepositoryEntity).count()).toBe(2);
+  });
+
+  it('undoes the labels migration, dropping only the labels column', async () => {
+    const columns = async () =>
+      (
+        await admin.query(
+          `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'applications' ORDER BY column_name`,
+          [schema],
+        )
+      ).rows.map((row: { column_name: string }) => row.column_name);
+    expect(await columns()).toContain('labels');
+
+    await dataSource.undoLastMigration();
+
+    expect(await columns()).not.toContain('labels');
+    expect(await columns()).toContain('spec');
   });
 
   it('undoes the history, operations and audit migration, dropping only its tables', async () => {

@@ -16,12 +16,18 @@ export class RegistryView<T> {
   private stopWatch?: () => void;
   readonly ready: Promise<void>;
 
+  /**
+   * `only`: watch this one key rather than the whole bucket (an agent sees its own cluster's
+   * registration and no other). Without `kv`, the view stays empty: what a process may not
+   * read.
+   */
   constructor(
-    private readonly kv: KV,
+    kv: KV | undefined,
     private readonly schema: z.ZodType<T>,
     private readonly onInvalid: (key: string, error: Error) => void = () => undefined,
+    private readonly only?: string,
   ) {
-    this.ready = this.start();
+    this.ready = kv ? this.start(kv) : Promise.resolve();
   }
 
   get(key: string): T | undefined {
@@ -40,13 +46,13 @@ export class RegistryView<T> {
     this.stopWatch?.();
   }
 
-  private async start(): Promise<void> {
-    const status = await this.kv.status();
-    const watch = await this.kv.watch();
+  private async start(kv: KV): Promise<void> {
+    const empty = await this.startsEmpty(kv);
+    const watch = await kv.watch(this.only === undefined ? {} : { key: this.only });
     this.stopWatch = () => watch.stop();
     let markReady!: () => void;
     const ready = new Promise<void>((resolve) => (markReady = resolve));
-    if (status.values === 0) markReady();
+    if (empty) markReady();
     void (async () => {
       for await (const entry of watch) {
         if (entry.operation === 'PUT') {
@@ -63,6 +69,16 @@ export class RegistryView<T> {
       }
     })();
     return ready;
+  }
+
+  /**
+   * Whether the watch will deliver nothing at first, so that the view is ready at once. A
+   * one-key view asks about that key only: the bucket's count covers keys it may not read.
+   */
+  private async startsEmpty(kv: KV): Promise<boolean> {
+    if (this.only === undefined) return (await kv.status()).values === 0;
+    for await (const key of await kv.keys(this.only)) if (key === this.only) return false;
+    return true;
   }
 
   private apply(change: RegistryChange<T>): void {

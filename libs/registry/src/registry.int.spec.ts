@@ -66,4 +66,36 @@ describe('registry mirror over JetStream KV', () => {
     expect(registry.clusters.get('broken')).toBeUndefined();
     registry.close();
   });
+
+  it("shows an agent its own cluster's registration only, whether it exists yet or not", async () => {
+    const writer = await RegistryWriter.open(nc, topology);
+    const cluster = (name: string, mode: 'agent' | 'direct') => ({
+      v: 1 as const,
+      name,
+      mode,
+      updatedAt: now(),
+    });
+    await writer.putCluster({ ...cluster('prod', 'direct'), credentialsSealed: 'sealed' });
+    await writer.putCluster(cluster('edge', 'agent'));
+    await writer.putApplication(app('shop', 'edge'));
+
+    const registered = await Registry.openForAgent(nc, topology, 'edge');
+    expect(registered.clusters.values()).toEqual(
+      [cluster('edge', 'agent')].map((c) => ({
+        ...c,
+        updatedAt: expect.any(String),
+      })),
+    );
+    expect(registered.applications.get('shop')?.cluster).toBe('edge');
+    expect(registered.repositories.values()).toEqual([]);
+    registered.close();
+
+    // Not registered yet: ready at once, empty, and it learns of the registration later.
+    const early = await Registry.openForAgent(nc, topology, 'late');
+    expect(early.clusters.values()).toEqual([]);
+    await writer.putCluster(cluster('late', 'agent'));
+    await writer.putCluster(cluster('later', 'agent'));
+    await expect.poll(() => early.clusters.values().map((c) => c.name)).toEqual(['late']);
+    early.close();
+  });
 });

@@ -5,6 +5,7 @@ import type {
   Topology,
 } from '@cairn/contracts';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { Kvm } from '@nats-io/kv';
 import { openBucket, registrationKinds } from './registration-buckets';
 import { RegistryView } from './registry-view';
 
@@ -38,6 +39,32 @@ export class Registry {
       registry.clusters.ready,
       registry.applications.ready,
     ]);
+    return registry;
+  }
+
+  /**
+   * What an agent sees: its own cluster's registration and the applications (any of which
+   * may name its cluster); no repositories, and no other cluster's registration. The
+   * buckets are opened, not created: the control plane made them, and an agent may not.
+   */
+  static async openForAgent(
+    nc: NatsConnection,
+    topology: Topology,
+    cluster: string,
+    onInvalid?: (key: string, error: Error) => void,
+  ): Promise<Registry> {
+    const kinds = registrationKinds(topology);
+    const kvm = new Kvm(nc);
+    const [clusters, applications] = await Promise.all([
+      kvm.open(kinds.clusters.bucket),
+      kvm.open(kinds.applications.bucket),
+    ]);
+    const registry = new Registry(
+      new RegistryView(undefined, kinds.repositories.schema),
+      new RegistryView(clusters, kinds.clusters.schema, onInvalid, cluster),
+      new RegistryView(applications, kinds.applications.schema, onInvalid),
+    );
+    await Promise.all([registry.clusters.ready, registry.applications.ready]);
     return registry;
   }
 

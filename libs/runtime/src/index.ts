@@ -1,7 +1,15 @@
 export { bootstrapService, type ServiceDefinition } from './bootstrap';
 export { env, LOG_LEVELS, type LogLevel } from './config/environment-variables';
+export { encryptionKeyVariable, MISSING_ENCRYPTION_KEY } from './config/encryption-key-variable';
+export {
+  natsSettings,
+  natsVariables,
+  type NatsAuthSettings,
+  type NatsSettings,
+} from './config/nats-variables';
 export {
   ConfigError,
+  ConfigProblem,
   defineServiceConfig,
   type ServiceConfigClass,
   type ServiceSettings,

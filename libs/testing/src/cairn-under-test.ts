@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { CairnClient } from '@cairn/client';
 import { freePorts } from '@cairn/cluster';
 import { SecretBox } from '@cairn/secrets';
-import { buildServices, type RunningStack, runStack, type StackSettings } from '@cairn/stack';
+import {
+  buildServices,
+  type RunningStack,
+  runStack,
+  SERVICES,
+  type ServiceName,
+  type StackSettings,
+} from '@cairn/stack';
 import { GitServer } from './git-server';
 import { createDatabase, dropDatabase } from './postgres-database';
 import type { TestInfra } from './test-infra';
@@ -27,9 +34,19 @@ export interface CairnUnderTest {
  * infrastructure: a database of their own, a NATS root of their own (so they never see
  * another test's messages), and a git server. For end-to-end tests and benchmarks.
  */
+export interface StartCairnOptions {
+  pollIntervalSeconds?: number;
+  /** Which services to run; all three by default (an agent test runs no reconciler). */
+  services?: readonly ServiceName[];
+  /** Root of every NATS name; by default one of its own under the run's prefix. */
+  natsPrefix?: string;
+  /** Variables every service gets, e.g. its NATS credentials for a server of the test's own. */
+  env?: Record<string, string>;
+}
+
 export async function startCairn(
   infra: TestInfra,
-  opts: { pollIntervalSeconds?: number } = {},
+  opts: StartCairnOptions = {},
 ): Promise<CairnUnderTest> {
   buildServices();
   const id = uniqueName('e2e').replace(/-/g, '_');
@@ -43,19 +60,24 @@ export async function startCairn(
     stateDir,
     databaseUrl,
     natsUrl: infra.natsUrl,
-    natsPrefix: `${infra.natsPrefix}_${id}`,
+    natsPrefix: opts.natsPrefix ?? `${infra.natsPrefix}_${id}`,
     encryptionKey: SecretBox.generateKey(),
     ports: { api, 'repo-poller': poller, reconciler },
     adminToken,
     logLevel: 'debug',
     extraEnv: {
-      'repo-poller': { CAIRN_POLL_INTERVAL_SECONDS: String(opts.pollIntervalSeconds ?? 15) },
+      api: { ...opts.env },
+      'repo-poller': {
+        ...opts.env,
+        CAIRN_POLL_INTERVAL_SECONDS: String(opts.pollIntervalSeconds ?? 15),
+      },
+      reconciler: { ...opts.env },
     },
   };
   const git = await GitServer.start();
   let stack: RunningStack;
   try {
-    stack = await runStack(settings);
+    stack = await runStack(settings, opts.services ?? SERVICES);
   } catch (err) {
     await git.stop();
     throw new Error(`${(err as Error).message}; logs in ${stateDir}/logs`);

@@ -4,3 +4,4 @@ export * from './kube-namespace';
 export * from './git-server';
 export * from './git-repo';
 export * from './cairn-under-test';
+export * from './nats-server';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type ApplicationView, CairnClient } from '@cairn/client';
+import { type ApplicationView, type BulkResult, CairnClient } from '@cairn/client';
 import { workspaceRoot } from '@cairn/cluster';
 
 const USAGE = `usage: npm run cairn -- <command> [options]
@@ -13,6 +13,9 @@ const USAGE = `usage: npm run cairn -- <command> [options]
   app list
   app get <name>
   app sync <name> [--prune] [--dry-run] [--revision SHA]
+  app sync -l SELECTOR | --cluster C | --namespace N [--prune] [--dry-run]   (every app selected)
+  app refresh <name>
+  app refresh -l SELECTOR | --cluster C | --namespace N                      (every app selected)
   app events <name>
   app delete <name>
 Talks to CAIRN_URL (default http://127.0.0.1:8080) with CAIRN_TOKEN (default: .cairn/admin-token).`;
@@ -27,6 +30,16 @@ function client(): CairnClient {
       'no token: set CAIRN_TOKEN, or start the local stack, which writes .cairn/admin-token',
     );
   return new CairnClient(process.env.CAIRN_URL ?? 'http://127.0.0.1:8080', token);
+}
+
+/** One line per application: name, result, and the operation id or why it did not start. */
+function printResults(items: BulkResult[]): void {
+  for (const item of items) {
+    console.log(
+      `${item.name.padEnd(24)} ${item.result.padEnd(9)} ${item.operation ?? item.message ?? ''}`,
+    );
+  }
+  if (items.some((item) => item.result !== 'started')) process.exitCode = 1;
 }
 
 function appLine(app: ApplicationView): string {
@@ -49,11 +62,19 @@ async function main(argv: string[]): Promise<void> {
       prune: { type: 'boolean' },
       'dry-run': { type: 'boolean' },
       revision: { type: 'string' },
+      selector: { type: 'string', short: 'l' },
+      cluster: { type: 'string' },
+      namespace: { type: 'string' },
     },
   });
   const [noun, verb, arg] = positionals;
   const cairn = client();
   const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
+  const selection = {
+    selector: values.selector,
+    cluster: values.cluster,
+    namespace: values.namespace,
+  };
   switch (`${noun} ${verb}`) {
     case 'repo add':
       return print(
@@ -94,6 +115,14 @@ async function main(argv: string[]): Promise<void> {
     case 'app get':
       return print(await cairn.getApplication(arg));
     case 'app sync':
+      if (arg === undefined) {
+        const { items } = await cairn.syncAll({
+          ...selection,
+          prune: values.prune,
+          dryRun: values['dry-run'],
+        });
+        return printResults(items);
+      }
       return print(
         await cairn.sync(arg, {
           prune: values.prune,
@@ -101,6 +130,9 @@ async function main(argv: string[]): Promise<void> {
           revision: values.revision,
         }),
       );
+    case 'app refresh':
+      if (arg === undefined) return printResults((await cairn.refreshAll(selection)).items);
+      return print(await cairn.refresh(arg));
     case 'app events':
       return print(await cairn.request('GET', `/applications/${encodeURIComponent(arg)}/events`));
     case 'app delete':

@@ -3,7 +3,15 @@ import { ensureBinaries } from './binaries';
 import { clustersDir } from './layout';
 import { type LocalCluster, startLocalCluster, stopLocalCluster } from './local-cluster';
 
-export { componentStatus, FAKE_NODE, type LocalCluster } from './local-cluster';
+export {
+  componentStatus,
+  FAKE_NODE,
+  type LocalCluster,
+  pauseApiServer,
+  resumeApiServer,
+  startApiServer,
+  stopApiServer,
+} from './local-cluster';
 export { ensureBinaries } from './binaries';
 export { clusterLayout } from './layout';
 export { auditedAccessNextTo, CAIRN_USER } from './cairn-user';

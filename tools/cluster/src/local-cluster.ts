@@ -5,13 +5,16 @@ import type { Binaries } from './binaries';
 import { cairnUserFlags, writeCairnKubeconfig, writeCairnUserFiles } from './cairn-user';
 import { writeKubeconfig } from './kubeconfig';
 import { type ClusterLayout, clusterLayout } from './layout';
-import { createPki } from './pki';
+import { createPki, pkiFiles } from './pki';
 import { freePorts } from './ports';
 import {
   isRunning,
   recordedProcesses,
   residentBytes,
+  restartComponent,
+  signalComponent,
   startComponent,
+  stopComponent,
   stopComponents,
 } from './processes';
 
@@ -231,6 +234,10 @@ async function bootCluster(
     '--node-lease-duration-seconds=40',
     '--cidr=10.0.0.1/24',
     '--node-ip=10.0.0.1',
+    // The heartbeat stage renews the node's lease; without a lease the node lifecycle
+    // controller finds the node's status too old every minute, marks it NotReady and its
+    // pods not ready, and Deployments that were Healthy turn Progressing for no reason.
+    '--node-lease-duration-seconds=40',
     `--server-address=127.0.0.1:${kwokPort}`,
   ]);
 
@@ -275,6 +282,55 @@ async function bootCluster(
   };
   writeFileSync(layout.state, JSON.stringify(cluster, null, 2));
   return cluster;
+}
+
+/**
+ * Stops only the cluster's API server, as an outage would: clients get refused connections,
+ * while etcd keeps every object and the other components wait for it. SIGTERM lets it close
+ * its connections; SIGKILL cuts them, as a crash or a lost network would.
+ */
+export async function stopApiServer(
+  name: string,
+  opts: { signal?: 'SIGTERM' | 'SIGKILL' } = {},
+): Promise<void> {
+  await stopComponent(clusterLayout(name), 'kube-apiserver', opts);
+}
+
+/**
+ * Starts the API server stopped by stopApiServer again, with the same flags, port and
+ * certificates, and resolves once it is ready (GET /readyz answers 200).
+ */
+export async function startApiServer(name: string): Promise<void> {
+  const layout = clusterLayout(name);
+  const state = readState(layout);
+  if (!state) throw new Error(`cluster ${name} was not started (no ${layout.state})`);
+  restartComponent(layout, 'kube-apiserver');
+  const pki = pkiFiles(layout.pki);
+  const admin = new AdminClient({
+    server: state.server,
+    caCert: pki.caCert,
+    clientCert: pki.adminCert,
+    clientKey: pki.adminKey,
+  });
+  await waitFor('API server readiness after a restart', layout, 'kube-apiserver', async () => {
+    try {
+      return (await admin.send('GET', '/readyz')).status === 200;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * Freezes the API server (SIGSTOP), as a hung server is: the kernel still accepts
+ * connections, and nothing answers on them. resumeApiServer thaws it.
+ */
+export function pauseApiServer(name: string): void {
+  signalComponent(clusterLayout(name), 'kube-apiserver', 'SIGSTOP');
+}
+
+export function resumeApiServer(name: string): void {
+  signalComponent(clusterLayout(name), 'kube-apiserver', 'SIGCONT');
 }
 
 /** Stops every process of the cluster and removes its state. */

@@ -94,6 +94,11 @@ export function createPki(dir: string): ClusterPki {
   writeFileSync(join(dir, 'sa.key'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
   writeFileSync(join(dir, 'sa.pub'), publicKey.export({ type: 'spki', format: 'pem' }));
 
+  return pkiFiles(dir);
+}
+
+/** Where createPki put each file of a cluster's PKI. */
+export function pkiFiles(dir: string): ClusterPki {
   const at = (file: string) => join(dir, file);
   return {
     caCert: at('ca.crt'),

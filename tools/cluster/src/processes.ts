@@ -9,7 +9,8 @@ export interface ProcessLayout {
 
 /**
  * Starts a component as a detached process that outlives this command, logging to
- * logs/<component>.log and recording its pid in pids/<component>.pid.
+ * logs/<component>.log and recording its pid in pids/<component>.pid, and its arguments in
+ * pids/<component>.args (so that it can be started again exactly so: restartComponent).
  */
 export function startComponent(
   layout: ProcessLayout,
@@ -23,7 +24,48 @@ export function startComponent(
   child.unref();
   if (child.pid === undefined) throw new Error(`could not start ${component} (${binary})`);
   writeFileSync(join(layout.pids, `${component}.pid`), `${child.pid}\n${binary}\n`);
+  writeFileSync(join(layout.pids, `${component}.args`), JSON.stringify(args));
   return child.pid;
+}
+
+/**
+ * Stops one recorded component (SIGTERM, then SIGKILL after the grace period; or SIGKILL
+ * at once, as a crash would), keeping its record so that restartComponent can start it again.
+ */
+export async function stopComponent(
+  layout: ProcessLayout,
+  component: string,
+  opts: { signal?: 'SIGTERM' | 'SIGKILL'; graceMs?: number } = {},
+): Promise<void> {
+  const p = recordedProcesses(layout).find((r) => r.component === component);
+  if (!p) throw new Error(`${component} was not started here (no ${layout.pids}/${component}.pid)`);
+  if (!isRunning(p.pid, p.binary)) return;
+  process.kill(p.pid, opts.signal ?? 'SIGTERM');
+  const deadline = Date.now() + (opts.graceMs ?? 10_000);
+  while (isRunning(p.pid, p.binary) && Date.now() < deadline) await sleep(50);
+  if (isRunning(p.pid, p.binary)) process.kill(p.pid, 'SIGKILL');
+  while (isRunning(p.pid, p.binary)) await sleep(50);
+}
+
+/** Sends a signal to a running recorded component: SIGSTOP freezes it, SIGCONT thaws it. */
+export function signalComponent(
+  layout: ProcessLayout,
+  component: string,
+  signal: 'SIGSTOP' | 'SIGCONT',
+): void {
+  const p = recordedProcesses(layout).find((r) => r.component === component);
+  if (!p || !isRunning(p.pid, p.binary)) throw new Error(`${component} is not running`);
+  process.kill(p.pid, signal);
+}
+
+/** Starts a stopped component again, with the binary and arguments it was first started with. */
+export function restartComponent(layout: ProcessLayout, component: string): number {
+  const p = recordedProcesses(layout).find((r) => r.component === component);
+  const argsFile = join(layout.pids, `${component}.args`);
+  if (!p || !existsSync(argsFile))
+    throw new Error(`${component} cannot be restarted: its command line was not recorded`);
+  if (isRunning(p.pid, p.binary)) throw new Error(`${component} is running (pid ${p.pid})`);
+  return startComponent(layout, component, p.binary, JSON.parse(readFileSync(argsFile, 'utf8')));
 }
 
 /** A process that runs the binary we started: a recycled pid or a zombie does not count. */

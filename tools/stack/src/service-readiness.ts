@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { workspaceRoot } from '@cairn/cluster';
+import type { ServiceName } from './stack-settings';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -26,11 +27,12 @@ export async function waitUntilReady(
   throw new Error(`${name} was not ready within ${timeoutMs / 1000}s (${last})`);
 }
 
-/** Builds the three services (a cache hit when nothing changed). */
-export function buildServices(): void {
+/** Builds the services, all three unless `services` names some (a cache hit when nothing changed). */
+export function buildServices(services?: readonly ServiceName[]): void {
+  const projects = services ? services.join(',') : 'tag:type:app';
   const result = spawnSync(
     'npx',
-    ['nx', 'run-many', '-t', 'build', '--projects=tag:type:app', '--outputStyle=static'],
+    ['nx', 'run-many', '-t', 'build', `--projects=${projects}`, '--outputStyle=static'],
     {
       cwd: workspaceRoot(),
       stdio: ['ignore', 'inherit', 'inherit'],

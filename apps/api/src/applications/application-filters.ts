@@ -2,9 +2,12 @@ import { HEALTH_STATUSES, SYNC_STATUSES } from '@cairn/contracts';
 import { normalizeRepositoryUrl } from '@cairn/git';
 import { z } from 'zod';
 import type { ApplicationView } from './application-view';
+import { Selector } from './label-selector';
 
-/** GET /applications?cluster=&namespace=&repo=&sync=&health= ; each one given must match. */
+/** GET /applications?selector=&cluster=&namespace=&repo=&sync=&health= ; each one given must match. */
 export const ApplicationFilters = z.object({
+  /** A Kubernetes label selector on metadata.labels: `team=web,tier!=db`. */
+  selector: Selector.optional(),
   cluster: z.string().min(1).optional(),
   namespace: z.string().min(1).optional(),
   /** Any spelling of the repository URL: compared normalized. */
@@ -18,8 +21,9 @@ export function matchesFilters(
   app: { view: ApplicationView; cluster: string },
   filters: ApplicationFilters,
 ): boolean {
-  const { spec, status } = app.view;
+  const { metadata, spec, status } = app.view;
   return (
+    (filters.selector === undefined || filters.selector.matches(metadata.labels ?? {})) &&
     (filters.cluster === undefined || app.cluster === filters.cluster) &&
     (filters.namespace === undefined || spec.destination.namespace === filters.namespace) &&
     (filters.repo === undefined || sameRepository(spec.source.repoURL, filters.repo)) &&

@@ -1,10 +1,11 @@
 import { AppName, ApplicationSpec, Revision } from '@cairn/contracts';
 import { z } from 'zod';
+import { Labels } from './labels';
 
 /**
  * The body of POST and PUT /applications: Cairn's own {metadata: {name}, spec}, or an
  * Argo CD Application manifest as is (apiVersion, kind and Argo-only fields such as
- * spec.project or metadata.namespace are accepted and not kept).
+ * spec.project or metadata.namespace are accepted and not kept; metadata.labels are kept).
  */
 export const ApplicationManifest = z.object({
   apiVersion: z
@@ -13,7 +14,7 @@ export const ApplicationManifest = z.object({
     })
     .optional(),
   kind: z.literal('Application', { error: 'must be Application, or left out' }).optional(),
-  metadata: z.object({ name: AppName }),
+  metadata: z.object({ name: AppName, labels: Labels.optional() }),
   spec: ApplicationSpec,
 });
 export type ApplicationManifest = z.infer<typeof ApplicationManifest>;

@@ -6,7 +6,7 @@ import type { HistorySummary } from '../history/history-view';
 export interface ApplicationView {
   apiVersion: 'argoproj.io/v1alpha1';
   kind: 'Application';
-  metadata: { name: string; creationTimestamp: string };
+  metadata: { name: string; labels?: Record<string, string>; creationTimestamp: string };
   spec: ApplicationSpec;
   status: ApplicationStatusView;
 }
@@ -39,7 +39,12 @@ export function applicationView(
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
-    metadata: { name: row.name, creationTimestamp: row.createdAt.toISOString() },
+    metadata: {
+      name: row.name,
+      // As Kubernetes shows them: left out when there are none.
+      ...(Object.keys(row.labels ?? {}).length > 0 && { labels: row.labels }),
+      creationTimestamp: row.createdAt.toISOString(),
+    },
     spec: row.spec as ApplicationSpec,
     status: {
       ...statusView(row.status as AppStatus | null),

@@ -9,6 +9,7 @@ import { HistoryService } from '../history/history.service';
 import { badRequest, conflict, notFound, type Problem } from '../http/api-errors';
 import { isUniqueViolation } from '../infrastructure/postgres-errors';
 import { OperationsService } from '../operations/operations.service';
+import { RegistrationEvents } from '../registry/registration-events';
 import { RegistryMirror } from '../registry/registry-mirror.service';
 import { type ApplicationFilters, matchesFilters } from './application-filters';
 import type { ApplicationManifest, SyncRequest } from './application-manifest';
@@ -26,16 +27,24 @@ export class ApplicationsService {
     private readonly mirror: RegistryMirror,
     private readonly operations: OperationsService,
     private readonly history: HistoryService,
+    private readonly registrations: RegistrationEvents,
   ) {}
 
   async create(manifest: ApplicationManifest): Promise<ApplicationView> {
     const { name } = manifest.metadata;
     const cluster = await this.checkSpec(manifest);
     if (await this.rows.existsBy({ name })) throw alreadyRegistered(name);
-    const row = this.rows.create({ name, spec: manifest.spec, cluster, status: null });
+    const row = this.rows.create({
+      name,
+      labels: manifest.metadata.labels ?? {},
+      spec: manifest.spec,
+      cluster,
+      status: null,
+    });
     try {
       const saved = await this.store(row);
       this.logger.log({ msg: 'application registered', app: name, cluster });
+      await this.registrations.application('created', saved);
       return applicationView(saved);
     } catch (error) {
       if (isUniqueViolation(error)) throw alreadyRegistered(name);
@@ -53,6 +62,14 @@ export class ApplicationsService {
       }))
       .filter((app) => matchesFilters(app, filters))
       .map((app) => app.view);
+  }
+
+  /** The applications a bulk operation selects, by name. */
+  async matching(selection: Pick<ApplicationFilters, 'selector' | 'cluster' | 'namespace'>) {
+    const rows = await this.rows.find({ order: { name: 'ASC' } });
+    return rows.filter((row) =>
+      matchesFilters({ view: applicationView(row), cluster: row.cluster }, selection),
+    );
   }
 
   async get(name: string): Promise<ApplicationView> {
@@ -73,6 +90,7 @@ export class ApplicationsService {
     // A status from the cluster it left says nothing about the one it goes to.
     if (cluster !== row.cluster) row.status = null;
     row.spec = manifest.spec;
+    row.labels = manifest.metadata.labels ?? {};
     row.cluster = cluster;
     // Automated sync turned (back) on ends a rollback: the app returns to its branch head.
     const resumes =
@@ -88,6 +106,11 @@ export class ApplicationsService {
         )
       : await this.store(row);
     this.logger.log({ msg: 'application updated', app: name, cluster, resumes });
+    await this.registrations.application(
+      'updated',
+      saved,
+      resumes ? 'automated sync is on again: it returns to the branch head' : undefined,
+    );
     if (resumes) await this.operations.start(saved, this.operations.command(name, { op: 'sync' }));
     return applicationView(saved, await this.operationsOf(name));
   }
@@ -110,6 +133,11 @@ export class ApplicationsService {
       () => this.mirror.remove('applications', name),
     );
     this.logger.log({ msg: 'application deleted', app: name, cascade });
+    await this.registrations.application(
+      'deleted',
+      row,
+      cascade ? 'what it deployed is being removed' : 'what it deployed is left running',
+    );
   }
 
   async sync(name: string, request: SyncRequest): Promise<{ id: string }> {
@@ -162,7 +190,7 @@ export class ApplicationsService {
   private store(row: ApplicationEntity): Promise<ApplicationEntity> {
     return this.mirror.write(
       (manager) => manager.save(row),
-      (stored) => this.mirror.putApplication(stored),
+      (stored, manager) => this.mirror.putApplication(stored, undefined, manager),
     );
   }
 }

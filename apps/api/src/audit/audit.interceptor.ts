@@ -40,8 +40,12 @@ export class AuditInterceptor implements NestInterceptor {
   }
 }
 
+/** POST /applications/sync and /refresh: each application they act on gets a record of its own. */
+const BULK_OPERATION = /\/applications\/(sync|refresh)\/?(\?|$)/;
+
 /** `/api/v1/applications/<name>/...`, or the name a POST /applications body registers. */
 function applicationOf(request: FastifyRequest): string | null {
+  if (request.method === 'POST' && BULK_OPERATION.test(request.url)) return null;
   const match = /\/applications\/([^/?]+)/.exec(request.url);
   if (match) return decodeURIComponent(match[1]);
   if (/\/applications\/?(\?|$)/.test(request.url)) {

@@ -8,6 +8,7 @@ import { badRequest, conflict, listNames, notFound } from '../http/api-errors';
 import { parseRequest } from '../http/parse-request';
 import { isForeignKeyViolation, isUniqueViolation } from '../infrastructure/postgres-errors';
 import { sealForColumn } from '../infrastructure/sealed-column';
+import { RegistrationEvents } from '../registry/registration-events';
 import { RegistryMirror } from '../registry/registry-mirror.service';
 import { connectionFromConfig, connectionFromKubeconfig } from './cluster-credentials';
 import {
@@ -29,6 +30,7 @@ export class ClustersService {
     private readonly applications: Repository<ApplicationEntity>,
     private readonly mirror: RegistryMirror,
     private readonly box: SecretBox,
+    private readonly registrations: RegistrationEvents,
   ) {}
 
   async create(body: unknown): Promise<ClusterView> {
@@ -45,6 +47,7 @@ export class ClustersService {
         mode: saved.mode,
         server: saved.server,
       });
+      await this.registrations.cluster('created', saved);
       return clusterView(saved, []);
     } catch (error) {
       if (isUniqueViolation(error)) throw alreadyRegistered(row.name);
@@ -72,7 +75,7 @@ export class ClustersService {
   }
 
   async delete(name: string): Promise<void> {
-    await this.find(name);
+    const row = await this.find(name);
     const users = await this.applications.find({
       select: { name: true },
       where: { cluster: name },
@@ -94,6 +97,7 @@ export class ClustersService {
       throw error;
     }
     this.logger.log({ msg: 'cluster deleted', cluster: name });
+    await this.registrations.cluster('deleted', row);
   }
 
   private async find(name: string): Promise<ClusterEntity> {

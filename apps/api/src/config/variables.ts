@@ -9,9 +9,6 @@ import { z } from 'zod';
 const BASE64_OF_32_BYTES = /^[A-Za-z0-9+/]{43}=$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
-/** Stream, bucket and subject names derive from it: dot-separated tokens, no wildcards. */
-const TOPOLOGY_ROOT = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
-
 const ADMIN_TOKEN_MIN_LENGTH = 16;
 
 type Checked<T> = { value: T } | { problem: string };
@@ -45,14 +42,5 @@ export const adminToken = () =>
     if (text.length >= ADMIN_TOKEN_MIN_LENGTH) return { value: text };
     return {
       problem: `expected at least ${ADMIN_TOKEN_MIN_LENGTH} characters, got ${text.length}`,
-    };
-  });
-
-export const topologyRoot = (fallback: string) =>
-  variable<string>((text) => {
-    const root = text === '' ? fallback : text;
-    if (TOPOLOGY_ROOT.test(root)) return { value: root };
-    return {
-      problem: `expected dot-separated tokens of letters, digits, '_' or '-', got ${JSON.stringify(root)}`,
     };
   });

@@ -1,4 +1,4 @@
-import { AppEvent, decode, Topology } from '@cairn/contracts';
+import { decodeStreamEvent, type StreamEvent, Topology } from '@cairn/contracts';
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import { Controller, Get, Headers, Logger, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
@@ -12,7 +12,8 @@ import { eventSubject, matchesType, resumeAfter, StreamFilters } from './stream-
 export const HEARTBEAT_INTERVAL_MS = 15_000;
 
 /**
- * GET /api/v1/stream/events: AppEvents as Server-Sent Events, straight from the events
+ * GET /api/v1/stream/events: what reconcilers report (AppEvents) and what the api did
+ * (rollbacks, registration changes) as Server-Sent Events, straight from the events
  * stream through an ordered consumer. Each event's id is its stream sequence, so a client
  * that reconnects with Last-Event-ID gets every event after it, in order, none twice.
  */
@@ -68,14 +69,14 @@ export class EventStreamController {
     });
 
     for await (const message of messages) {
-      let event: AppEvent;
+      let event: StreamEvent;
       try {
-        event = decode(AppEvent, message.json());
+        event = decodeStreamEvent(message.data);
       } catch {
-        continue; // Not an AppEvent: the api's consumer logs it; a stream reader skips it.
+        continue; // Not an event: the api's consumer logs it; a stream reader skips it.
       }
       if (!matchesType(filters, event.type)) continue;
-      const view: Partial<AppEvent> = { ...event };
+      const view: Partial<StreamEvent> = { ...event };
       delete view.v;
       const frame = `id: ${message.seq}\nevent: ${event.type}\ndata: ${JSON.stringify({ id: message.seq, ...view })}\n\n`;
       // A slow reader holds the consumer back rather than filling the api's memory.

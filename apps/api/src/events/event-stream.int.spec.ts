@@ -4,13 +4,15 @@ import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApi } from '../testing/api-test-app';
+import type { HistoryEntryView } from '../history/history-view';
+import { type ApiClient, startTestApi } from '../testing/api-test-app';
 
 interface Received {
   id: number;
   type: string;
   message: string;
   app: string;
+  [field: string]: unknown;
 }
 
 /**
@@ -73,6 +75,7 @@ function readStream(
 
 describe('api: the resumable event stream (SSE)', () => {
   let app: NestFastifyApplication;
+  let api: ApiClient;
   let nc: NatsConnection;
   let topology: Topology;
   let token: string;
@@ -91,7 +94,7 @@ describe('api: the resumable event stream (SSE)', () => {
     jetstream(nc).publish(topology.subjects.events(e.cluster, e.app), JSON.stringify(e));
 
   beforeAll(async () => {
-    ({ app, nc, topology, token, stop } = await startTestApi(testInfra(), 'stream'));
+    ({ app, api, nc, topology, token, stop } = await startTestApi(testInfra(), 'stream'));
     await app.listen(0, '127.0.0.1');
     base = `${await app.getUrl()}/api/v1/stream/events`;
   });
@@ -157,5 +160,105 @@ describe('api: the resumable event stream (SSE)', () => {
     expect(badId.status).toBe(400);
     expect(((await badId.json()) as { message: string }).message).toMatch(/Last-Event-ID/);
     expect((await fetch(base)).status).toBe(401);
+  });
+
+  it('tells registration changes and rollbacks, with their stream ids, and no secret', async () => {
+    const types = 'type=RegistrationChanged,RolledBack';
+    const all = readStream(`${base}?${types}`, token, (events) => events.length >= 8);
+    const ofEdge = readStream(`${base}?cluster=edge&${types}`, token, (events) =>
+      events.some((e) => e.kind === 'cluster' && e.change === 'deleted'),
+    );
+    await Promise.all([all.connected, ofEdge.connected]);
+    const call: ApiClient['call'] = (...args) => api.call(...args);
+    const url = 'https://git.example.com/org/shop';
+
+    expect((await call('POST', '/clusters', { name: 'edge', mode: 'agent' })).statusCode).toBe(201);
+    const repository = await call('POST', '/repositories', {
+      url,
+      password: 'hunter2-password',
+      webhookSecret: 'hunter2-webhook',
+    });
+    expect(repository.statusCode).toBe(201);
+    const manifest = (automated: boolean) => ({
+      metadata: { name: 'shop' },
+      spec: {
+        source: { repoURL: url, path: 'deploy' },
+        destination: { name: 'edge', namespace: 'shop' },
+        syncPolicy: automated ? { automated: { prune: true } } : {},
+      },
+    });
+    expect((await call('POST', '/applications', manifest(true))).statusCode).toBe(201);
+    // A sync the reconciler completed, to roll back to.
+    const revision = 'd'.repeat(40);
+    await publish({ ...event('shop', 'SyncStarted', 'sync'), cluster: 'edge', revision });
+    await publish({
+      ...event('shop', 'SyncSucceeded', 'synced'),
+      cluster: 'edge',
+      revision,
+      bundleDigest: `sha256:${'d'.repeat(64)}`,
+    });
+    await api.waitFor<{ items: HistoryEntryView[] }>(
+      '/applications/shop/history',
+      (body) => body.items?.length === 1,
+    );
+    expect((await call('POST', '/applications/shop/rollback', { id: 1 })).statusCode).toBe(202);
+    expect((await call('PUT', '/applications/shop', manifest(true))).statusCode).toBe(200);
+    expect((await call('DELETE', '/applications/shop?cascade=false')).statusCode).toBe(204);
+    expect((await call('DELETE', `/repositories/${repository.json().id}`)).statusCode).toBe(204);
+    expect((await call('DELETE', '/clusters/edge')).statusCode).toBe(204);
+
+    const events = await all.done;
+    expect(events.map((e) => [e.type, e.kind, e.change])).toEqual([
+      ['RegistrationChanged', 'cluster', 'created'],
+      ['RegistrationChanged', 'repository', 'created'],
+      ['RegistrationChanged', 'application', 'created'],
+      ['RolledBack', undefined, undefined],
+      ['RegistrationChanged', 'application', 'updated'],
+      ['RegistrationChanged', 'application', 'deleted'],
+      ['RegistrationChanged', 'repository', 'deleted'],
+      ['RegistrationChanged', 'cluster', 'deleted'],
+    ]);
+    expect(events[3]).toEqual({
+      id: expect.any(Number),
+      type: 'RolledBack',
+      app: 'shop',
+      cluster: 'edge',
+      message: expect.stringMatching(
+        /^rolled back to history entry 1 \(revision ddddddd\) by admin/,
+      ),
+      time: expect.any(String),
+      revision,
+      bundleDigest: `sha256:${'d'.repeat(64)}`,
+      historyId: 1,
+      initiatedBy: 'admin',
+    });
+    expect(events[2]).toMatchObject({
+      app: 'shop',
+      cluster: 'edge',
+      name: 'shop',
+      initiatedBy: 'admin',
+      message: expect.stringContaining(`${url} path deploy at HEAD to cluster "edge"`),
+    });
+    expect(events[4].message).toMatch(/automated sync is on again/);
+    expect(events[1]).toMatchObject({ name: repository.json().id, url });
+    expect(events[1]).not.toHaveProperty('cluster');
+    // Ids are stream sequences: increasing, as a resume with Last-Event-ID needs.
+    expect(events.map((e) => e.id)).toEqual([...events.map((e) => e.id)].sort((a, b) => a - b));
+    expect(JSON.stringify(events)).not.toMatch(/hunter2/);
+
+    // A cluster filter shows that cluster's changes and its apps', not the repository's.
+    const edge = await ofEdge.done;
+    expect(edge.map((e) => [e.type, e.kind ?? e.app, e.change])).toEqual([
+      ['RegistrationChanged', 'cluster', 'created'],
+      ['RegistrationChanged', 'application', 'created'],
+      ['RolledBack', 'shop', undefined],
+      ['RegistrationChanged', 'application', 'updated'],
+      ['RegistrationChanged', 'application', 'deleted'],
+      ['RegistrationChanged', 'cluster', 'deleted'],
+    ]);
+
+    // A reader that resumes after the application was registered gets the rest, none twice.
+    const resumed = readStream(`${base}?${types}`, token, (read) => read.length >= 5, events[2].id);
+    expect((await resumed.done).map((e) => e.id)).toEqual(events.slice(3).map((e) => e.id));
   });
 });

@@ -1,4 +1,10 @@
-import { AppEvent, decode, Topology } from '@cairn/contracts';
+import {
+  type AppEvent,
+  decodeStreamEvent,
+  registrationEventSubject,
+  type StreamEvent,
+  Topology,
+} from '@cairn/contracts';
 import { AppEventEntity } from '@cairn/persistence';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -12,7 +18,8 @@ export const EVENTS_SHOWN = 100;
 /** An event as the API shows it: its id is its stream sequence, as the SSE stream will use. */
 export type AppEventView = { id: number } & Omit<AppEvent, 'v'>;
 
-export type EventOutcome = 'stored' | 'invalid';
+/** Registration changes are read from the stream itself (SSE, NATS) and the audit trail. */
+export type EventOutcome = 'stored' | 'registration' | 'invalid';
 
 /** Keeps what reconcilers report happened to applications, once per stream sequence. */
 @Injectable()
@@ -28,7 +35,7 @@ export class EventsService {
   ) {
     this.consumed = new Counter({
       name: 'cairn_api_event_messages_total',
-      help: 'AppEvent messages consumed, by outcome (stored, invalid).',
+      help: 'Events stream messages consumed, by outcome (stored, registration, invalid).',
       labelNames: ['outcome'],
       registers: [registry],
     });
@@ -36,20 +43,30 @@ export class EventsService {
 
   /** Never throws for a bad message: redelivering it could not make it valid. */
   async receive(payload: unknown, subject: string, seq: number): Promise<EventOutcome> {
-    let event: AppEvent;
+    let event: StreamEvent;
     try {
-      event = decode(AppEvent, payload);
-      const address = this.topology.subjects.parse(subject);
-      if (address?.cluster !== event.cluster || address.app !== event.app) {
-        throw new Error(
-          `its app and cluster (${event.cluster}/${event.app}) are not its subject's`,
-        );
+      event = decodeStreamEvent(payload);
+      if (event.type === 'RegistrationChanged') {
+        if (subject !== registrationEventSubject(this.topology.subjects, event)) {
+          throw new Error(`its cluster and app are not its subject's`);
+        }
+      } else {
+        const address = this.topology.subjects.parse(subject);
+        if (address?.cluster !== event.cluster || address.app !== event.app) {
+          throw new Error(
+            `its app and cluster (${event.cluster}/${event.app}) are not its subject's`,
+          );
+        }
       }
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       this.logger.warn({ msg: 'dropping invalid event message', subject, seq, reason });
       this.consumed.inc({ outcome: 'invalid' });
       return 'invalid';
+    }
+    if (event.type === 'RegistrationChanged') {
+      this.consumed.inc({ outcome: 'registration' });
+      return 'registration';
     }
     // A redelivery has the same sequence: the second insert is a no-op.
     await this.rows

@@ -8,6 +8,7 @@ import {
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, LessThan, type Repository } from 'typeorm';
+import { BundleReclaimer } from './bundle-reclaimer';
 
 /** Argo CD's default revisionHistoryLimit. */
 export const DEFAULT_HISTORY_LIMIT = 10;
@@ -22,7 +23,8 @@ const COMPLETED: Partial<Record<AppEvent['type'], string>> = {
 
 /**
  * Every completed sync of an application, from the SyncSucceeded or SyncFailed event that
- * ended it; the newest `spec.revisionHistoryLimit` (default 10) are kept.
+ * ended it; the newest `spec.revisionHistoryLimit` (default 10) are kept, and the bundles
+ * of those trimmed are reclaimed unless something else still refers to them.
  */
 @Injectable()
 export class HistoryService {
@@ -31,6 +33,7 @@ export class HistoryService {
   constructor(
     private readonly dataSource: DataSource,
     @InjectRepository(SyncHistoryEntity) private readonly rows: Repository<SyncHistoryEntity>,
+    private readonly reclaimer: BundleReclaimer,
   ) {}
 
   /** Records the sync an event completed, once per stream sequence; other events are ignored. */
@@ -39,14 +42,14 @@ export class HistoryService {
     // A dry run deployed nothing: it is no revision to roll back to.
     if (result === undefined || event.revision === undefined || event.reason === 'DryRun') return;
     const revision = event.revision;
-    await this.dataSource.transaction(async (manager) => {
+    const trimmed = await this.dataSource.transaction(async (manager): Promise<string[]> => {
       const application = await manager.findOne(ApplicationEntity, {
         where: { name: event.app, cluster: event.cluster },
         // One recorder at a time per app: ids stay dense and unique.
         lock: { mode: 'pessimistic_write' },
       });
-      if (!application) return;
-      if (await manager.existsBy(SyncHistoryEntity, { eventSeq: String(seq) })) return;
+      if (!application) return [];
+      if (await manager.existsBy(SyncHistoryEntity, { eventSeq: String(seq) })) return [];
       const last = await manager.findOne(SyncHistoryEntity, {
         where: { app: event.app },
         order: { id: 'DESC' },
@@ -80,9 +83,22 @@ export class HistoryService {
       const limit =
         (application.spec as Partial<ApplicationSpec>).revisionHistoryLimit ??
         DEFAULT_HISTORY_LIMIT;
-      await manager.delete(SyncHistoryEntity, { app: event.app, id: LessThan(id - limit + 1) });
+      const past = { app: event.app, id: LessThan(id - limit + 1) };
+      const dropped = await manager.find(SyncHistoryEntity, { where: past });
+      await manager.delete(SyncHistoryEntity, past);
       this.logger.log({ msg: 'sync recorded in history', app: event.app, id, revision, result });
+      return dropped.flatMap((row) => (row.bundleDigest === null ? [] : [row.bundleDigest]));
     });
+    await this.reclaim(event.app, trimmed);
+  }
+
+  /** Never fails the recording: a bundle left behind costs space, not correctness. */
+  private async reclaim(app: string, trimmed: string[]): Promise<void> {
+    try {
+      await this.reclaimer.reclaim(trimmed);
+    } catch (error) {
+      this.logger.warn({ msg: 'bundles of trimmed history not reclaimed', app, err: error });
+    }
   }
 
   /** Newest first, as Argo CD lists it. */

@@ -1,5 +1,5 @@
 import type { Topology } from '@cairn/contracts';
-import { connectNats, ensureTopology } from '@cairn/nats';
+import { connectNats, ensureTopology, type NatsConnectionOptions } from '@cairn/nats';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { OnApplicationShutdown } from '@nestjs/common';
 
@@ -10,8 +10,11 @@ import type { OnApplicationShutdown } from '@nestjs/common';
 export class NatsClient implements OnApplicationShutdown {
   private constructor(readonly connection: NatsConnection) {}
 
-  static async connect(servers: string[], topology: Topology): Promise<NatsClient> {
-    const connection = await connectNats({ url: servers, name: 'api' });
+  static async connect(
+    server: Omit<NatsConnectionOptions, 'name'>,
+    topology: Topology,
+  ): Promise<NatsClient> {
+    const connection = await connectNats({ ...server, name: 'api' });
     await ensureTopology(connection, topology);
     return new NatsClient(connection);
   }

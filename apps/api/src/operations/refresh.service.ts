@@ -18,10 +18,14 @@ export class RefreshService {
     private readonly poller: PollRequester,
   ) {}
 
-  async refresh(name: string): Promise<{ id: string; poll: PollOutcome }> {
+  /** `pollNow` is how the repository is polled: a bulk refresh polls each repository once. */
+  async refresh(
+    name: string,
+    pollNow: (url: string) => Promise<PollOutcome> = (url) => this.poller.pollNow(url),
+  ): Promise<{ id: string; poll: PollOutcome }> {
     const row = await this.applications.find(name);
     const url = (row.spec as ApplicationSpec).source.repoURL;
-    const poll = await this.poller.pollNow(url);
+    const poll = await pollNow(url);
     const command = this.operations.command(name, { op: 'refresh' });
     await this.operations.publish(row, command);
     this.logger.log({ msg: 'refresh requested', app: name, polled: poll.polled });

@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ApplicationsService } from '../applications/applications.service';
 import { HistoryService } from '../history/history.service';
 import { badRequest } from '../http/api-errors';
+import { EventPublisher } from '../infrastructure/event-publisher';
 import { RegistryMirror } from '../registry/registry-mirror.service';
 import { OperationsService } from './operations.service';
 
@@ -20,6 +21,7 @@ export class RollbackService {
     private readonly history: HistoryService,
     private readonly operations: OperationsService,
     private readonly mirror: RegistryMirror,
+    private readonly events: EventPublisher,
   ) {}
 
   async rollback(name: string, historyId: number): Promise<{ id: string }> {
@@ -62,6 +64,16 @@ export class RollbackService {
     );
     await this.operations.start(row, command);
     this.logger.log({ msg: 'rollback requested', app: name, historyId, revision: entry.revision });
+    await this.events.appEvent({
+      type: 'RolledBack',
+      app: name,
+      cluster: row.cluster,
+      message: `rolled back to history entry ${historyId} (revision ${entry.revision.slice(0, 7)}) by ${command.initiatedBy}; automated sync is off until it is turned back on`,
+      revision: entry.revision,
+      bundleDigest: entry.bundleDigest,
+      historyId,
+      initiatedBy: command.initiatedBy,
+    });
     return { id: command.id };
   }
 }

@@ -72,15 +72,18 @@ export class RegistryMirror implements OnModuleInit {
   /**
    * Writes to PostgreSQL and mirrors the result within one transaction: when NATS does not
    * take the change, the database does not keep it either, and the caller gets a 503.
+   * `mirror` reads through the transaction's `manager`, never the pool: a transaction that
+   * waited for a second connection would deadlock the pool once as many writes as it
+   * has connections ran at once (a bulk registration does).
    */
   async write<T>(
     store: (manager: EntityManager) => Promise<T>,
-    mirror: (stored: T) => Promise<void>,
+    mirror: (stored: T, manager: EntityManager) => Promise<void>,
   ): Promise<T> {
     return this.dataSource.transaction(async (manager) => {
       const stored = await store(manager);
       try {
-        await mirror(stored);
+        await mirror(stored, manager);
       } catch (error) {
         this.logger.error({ msg: 'registry write failed; change rolled back', err: error });
         throw unavailable(
@@ -99,10 +102,18 @@ export class RegistryMirror implements OnModuleInit {
     return this.writer.putCluster(clusterRegistration(row));
   }
 
-  /** `rolledBack` as the caller's transaction has it; left out, as stored. */
-  async putApplication(row: ApplicationEntity, rolledBack?: boolean): Promise<void> {
+  /**
+   * `rolledBack` as the caller's transaction has it; left out, as stored (read through the
+   * caller's transaction `manager` when it is in one).
+   */
+  async putApplication(
+    row: ApplicationEntity,
+    rolledBack?: boolean,
+    manager?: EntityManager,
+  ): Promise<void> {
+    const operations = manager?.getRepository(ApplicationOperationEntity) ?? this.operations;
     const isRolledBack =
-      rolledBack ?? Boolean((await this.operations.findOneBy({ app: row.name }))?.rolledBack);
+      rolledBack ?? Boolean((await operations.findOneBy({ app: row.name }))?.rolledBack);
     await this.writer.putApplication(applicationRegistration(row, isRolledBack));
   }
 

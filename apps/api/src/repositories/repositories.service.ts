@@ -7,6 +7,7 @@ import type { Repository } from 'typeorm';
 import { badRequest, conflict, listNames, notFound } from '../http/api-errors';
 import { sealForColumn } from '../infrastructure/sealed-column';
 import { isUniqueViolation } from '../infrastructure/postgres-errors';
+import { RegistrationEvents } from '../registry/registration-events';
 import { RegistryMirror } from '../registry/registry-mirror.service';
 import type { RepositoryRequest } from './repository-request';
 
@@ -23,6 +24,7 @@ export class RepositoriesService {
     private readonly applications: Repository<ApplicationEntity>,
     private readonly mirror: RegistryMirror,
     private readonly box: SecretBox,
+    private readonly registrations: RegistrationEvents,
   ) {}
 
   async create(request: RepositoryRequest): Promise<RepositoryEntity> {
@@ -45,6 +47,7 @@ export class RepositoriesService {
         (stored) => this.mirror.putRepository(stored),
       );
       this.logger.log({ msg: 'repository registered', repository: saved.id, url: saved.url });
+      await this.registrations.repository('created', saved);
       return saved;
     } catch (error) {
       // Registered by a concurrent request between our look-up and our insert.
@@ -78,6 +81,7 @@ export class RepositoriesService {
       () => this.mirror.remove('repositories', id),
     );
     this.logger.log({ msg: 'repository deleted', repository: id, url: row.url });
+    await this.registrations.repository('deleted', row);
   }
 }
 

@@ -26,7 +26,7 @@ describe('ReconcilerConfig', () => {
   it('opens what the api sealed with the same key', () => {
     const sealed = SecretBox.fromBase64Key(KEY).seal('{"kubeconfig":"..."}');
     const config = ReconcilerConfig.load({ CAIRN_ENCRYPTION_KEY: KEY });
-    expect(config.secretBox.open(sealed)).toBe('{"kubeconfig":"..."}');
+    expect(config.secretBox?.open(sealed)).toBe('{"kubeconfig":"..."}');
   });
 
   it('reads CAIRN_CLUSTERS as a comma-separated list and CAIRN_NATS_PREFIX as the root', () => {
@@ -45,6 +45,65 @@ describe('ReconcilerConfig', () => {
     ).toThrow(
       'CAIRN_CLUSTERS: expected a comma-separated list of cluster names (DNS-1123 labels), got "prod,eu.west"',
     );
+  });
+
+  describe('in agent mode (CAIRN_AGENT_CLUSTER)', () => {
+    it('serves that one cluster with the kubeconfig it is given, and needs no encryption key', () => {
+      const config = ReconcilerConfig.load({
+        CAIRN_AGENT_CLUSTER: 'edge-1',
+        CAIRN_AGENT_KUBECONFIG: '/etc/cairn/kubeconfig',
+      });
+      expect(config.agent).toEqual({
+        cluster: 'edge-1',
+        kubeconfig: { path: '/etc/cairn/kubeconfig' },
+      });
+      expect(config.clusters).toEqual(['edge-1']);
+      expect(config.secretBox).toBeUndefined();
+    });
+
+    it("uses the pod's service account when no kubeconfig is given inside Kubernetes", () => {
+      const config = ReconcilerConfig.load({
+        CAIRN_AGENT_CLUSTER: 'edge-1',
+        KUBERNETES_SERVICE_HOST: '10.96.0.1',
+      });
+      expect(config.agent).toEqual({ cluster: 'edge-1', kubeconfig: 'in-cluster' });
+    });
+
+    it('asks for a kubeconfig outside Kubernetes', () => {
+      expect(() => ReconcilerConfig.load({ CAIRN_AGENT_CLUSTER: 'edge-1' })).toThrow(
+        'CAIRN_AGENT_KUBECONFIG: expected the path of a kubeconfig for cluster "edge-1", it is not set and this is not a Kubernetes pod',
+      );
+    });
+
+    it('refuses the encryption key, which a remote cluster must not hold', () => {
+      const load = () =>
+        ReconcilerConfig.load({
+          CAIRN_AGENT_CLUSTER: 'edge-1',
+          CAIRN_AGENT_KUBECONFIG: '/etc/cairn/kubeconfig',
+          CAIRN_ENCRYPTION_KEY: KEY,
+        });
+      expect(load).toThrow('CAIRN_ENCRYPTION_KEY: an agent opens no sealed credentials');
+      expect(load).toThrow(expect.objectContaining({ message: expect.not.stringContaining(KEY) }));
+    });
+
+    it('refuses CAIRN_CLUSTERS beside it, and a cluster name that is not a DNS label', () => {
+      expect(() =>
+        ReconcilerConfig.load({
+          CAIRN_AGENT_CLUSTER: 'edge-1',
+          CAIRN_AGENT_KUBECONFIG: '/k',
+          CAIRN_CLUSTERS: 'edge-1,prod',
+        }),
+      ).toThrow('CAIRN_CLUSTERS: an agent serves only its own cluster');
+      expect(() =>
+        ReconcilerConfig.load({ CAIRN_AGENT_CLUSTER: 'Edge.1', CAIRN_AGENT_KUBECONFIG: '/k' }),
+      ).toThrow('CAIRN_AGENT_CLUSTER: expected a cluster name (a DNS-1123 label), got "Edge.1"');
+    });
+
+    it('reads CAIRN_AGENT_KUBECONFIG only in agent mode', () => {
+      expect(() =>
+        ReconcilerConfig.load({ CAIRN_ENCRYPTION_KEY: KEY, CAIRN_AGENT_KUBECONFIG: '/k' }),
+      ).toThrow('CAIRN_AGENT_KUBECONFIG: only an agent reads it; set CAIRN_AGENT_CLUSTER');
+    });
   });
 
   it('refuses to start without an encryption key, saying what to give', () => {

@@ -102,6 +102,8 @@ export class LiveReconciler {
   async evaluate(app: string, opts: { retryPrune?: boolean } = {}): Promise<AppStatus | undefined> {
     const registration = registrationOn(this.registry, this.ctx.cluster, app);
     if (!registration || this.stopped) return undefined;
+    // The cache cannot be current while the cluster is unreachable; its return compares every app.
+    if (!this.ctx.client.connection.reachable) return undefined;
     const state = await this.ctx.states.get(this.ctx.cluster, app);
     if (!state.lastSynced) return undefined;
     const applied = await this.baseline(app, registration, state.lastSynced);

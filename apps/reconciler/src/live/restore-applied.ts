@@ -1,5 +1,5 @@
 import type { ApplicationSpec } from '@cairn/contracts';
-import type { KubeObject } from '@cairn/kube';
+import { isConnectionError, type KubeObject } from '@cairn/kube';
 import type { KubernetesObject } from '@cairn/manifests';
 import { prepareObjects } from '../sync/prepare-objects';
 import { describeRef, refOf } from '../sync/resource-refs';
@@ -55,6 +55,8 @@ export async function restoreApplied(
     try {
       return await ctx.client.apply<KubeObject>(declared, { dryRun: true });
     } catch (error) {
+      // No answer says nothing about the object: rebuild the whole baseline once the cluster is back.
+      if (isConnectionError(error)) throw error;
       errors.push(`${describeRef(refOf(declared))}: ${secrets.apply(messageOf(error))}`);
       return declared as KubeObject;
     }

@@ -17,6 +17,8 @@ export class ReconcilerMetrics {
   private readonly syncDuration: Histogram<'cluster'>;
   private readonly inFlight: Gauge<'cluster'>;
   private readonly backlogSources = new Set<() => Promise<ConsumerBacklog[]>>();
+  private workersSource: () => Iterable<string> = () => [];
+  private membersSource?: () => number;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -52,6 +54,28 @@ export class ReconcilerMetrics {
           this.set({ cluster, consumer }, pending);
       },
     });
+    const workers = () => this.workersSource();
+    const members = () => this.membersSource?.();
+    new Gauge({
+      name: 'cairn_reconciler_cluster_workers',
+      help: 'Clusters whose worker runs in this process (1 each), by cluster',
+      labelNames: ['cluster'],
+      registers,
+      collect() {
+        this.reset();
+        for (const cluster of workers()) this.set({ cluster }, 1);
+      },
+    });
+    new Gauge({
+      name: 'cairn_reconciler_members',
+      help: 'Live reconciler replicas that divide the clusters, as this one sees them',
+      registers,
+      collect() {
+        this.reset();
+        const live = members();
+        if (live !== undefined) this.set(live);
+      },
+    });
   }
 
   /** Starts timing a sync; call the result with its outcome. */
@@ -66,6 +90,16 @@ export class ReconcilerMetrics {
   operationStarted(cluster: string): () => void {
     this.inFlight.inc({ cluster });
     return () => this.inFlight.dec({ cluster });
+  }
+
+  /** Reports the clusters whose worker runs in this process. */
+  reportWorkers(source: () => Iterable<string>): void {
+    this.workersSource = source;
+  }
+
+  /** Reports how many reconciler replicas divide the clusters (when they do). */
+  reportMembers(source: () => number): void {
+    this.membersSource = source;
   }
 
   /** Reports a worker's consumer backlog until the returned function is called. */

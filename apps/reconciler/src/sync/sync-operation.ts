@@ -6,6 +6,7 @@ import { ensureWatched } from '../live/ensure-watched';
 import { type AppliedResult, applyObjects } from './apply-objects';
 import { ensureDestinationNamespace } from './destination-namespace';
 import { dryRunAll } from './dry-run';
+import { recordApplyIntent } from './inventory-intent';
 import { prepareObjects } from './prepare-objects';
 import { pruneStep } from './prune-step';
 import { refKey, refOf } from './resource-refs';
@@ -24,8 +25,9 @@ import { type SyncRequest } from './sync-request';
  * bundle, prepare its objects, create the destination namespace if asked, validate the whole
  * bundle with a server-side dry run, apply in dependency order, prune what the app no longer
  * declares, record inventory and revision, report. Every failure has a named reason; a
- * transient one (the cluster could not be reached) is rethrown, so the message that asked
- * for the sync is delivered again later. Returns the app's new sync state.
+ * transient one (no answer, or "not now") is rethrown, so the message that asked for the
+ * sync is run again: when the cluster is back if it is unreachable (ClusterWorker), else
+ * on a later delivery. Returns the app's new sync state.
  */
 export async function runSync(
   ctx: WorkerContext,
@@ -73,6 +75,7 @@ export async function runSync(
     }
 
     const previous = ctx.applied.get(app);
+    await step('StateNotRecorded', () => recordApplyIntent(ctx, app, prepared.objects));
     const results = await step('ApplyFailed', () =>
       applyObjects(ctx.client, prepared, mask, partial),
     );

@@ -119,23 +119,29 @@ export async function reportSyncFailed(
 ) {
   const { app, revision } = request;
   const message = `${request.dryRun ? 'dry run' : 'sync'} to ${shortRevision(revision)} failed (${failure.reason}): ${failure.message}`;
-  await ctx.board.update(app, (status) => ({
-    // A dry run, or a sync of what is already deployed, changes nothing about sync status.
-    sync:
-      request.dryRun || isSynced(context.state, request)
-        ? status.sync
-        : { status: 'OutOfSync', revision: context.state.lastSynced?.revision },
-    operationState: {
-      // Argo CD's distinction: Failed is the sync's own fault, Error is the surroundings'.
-      phase: failure.transient ? 'Error' : 'Failed',
-      message,
-      startedAt: context.startedAt,
-      finishedAt: new Date().toISOString(),
-    },
-    conditions: failure.transient
-      ? setCondition(status.conditions, 'ClusterUnreachable', message)
-      : setCondition(status.conditions, 'SyncError', message),
-  }));
+  const operationState = {
+    // Argo CD's distinction: Failed is the sync's own fault, Error is the surroundings'.
+    phase: failure.transient ? ('Error' as const) : ('Failed' as const),
+    message,
+    startedAt: context.startedAt,
+    finishedAt: new Date().toISOString(),
+  };
+  // The cluster is gone: the status says so already (ClusterUnreachable), and the sync is
+  // retried when it is back; what is known of the app has not changed.
+  const unreachable = failure.transient && !(await ctx.client.connection.check());
+  await ctx.board.update(app, (status) =>
+    unreachable
+      ? { operationState }
+      : {
+          // A dry run, or a sync of what is already deployed, changes nothing about sync status.
+          sync:
+            request.dryRun || isSynced(context.state, request)
+              ? status.sync
+              : { status: 'OutOfSync', revision: context.state.lastSynced?.revision },
+          operationState,
+          conditions: setCondition(status.conditions, 'SyncError', message),
+        },
+  );
   await ctx.events.emit(app, 'SyncFailed', message, { revision, reason: failure.reason });
   const log = {
     msg: 'sync failed',

@@ -45,6 +45,8 @@ export interface HarnessInfra {
 
 export interface AppOptions {
   namespace: string;
+  /** A cluster added with `addCluster`; the run's cluster when absent. */
+  cluster?: string;
   automated?: { prune: boolean; selfHeal?: boolean };
   syncOptions?: string[];
   ignoreDifferences?: ApplicationSpec['ignoreDifferences'];
@@ -60,6 +62,9 @@ export class ReconcilerHarness {
   readonly events: AppEvent[] = [];
   private reconciler?: TestingModule;
   private readonly key = SecretBox.generateKey();
+  /** Each registered app's cluster, for the subjects of its messages. */
+  private readonly appClusters = new Map<string, string>();
+  private readonly clusters: string[] = [];
 
   private constructor(
     readonly infra: HarnessInfra,
@@ -94,11 +99,18 @@ export class ReconcilerHarness {
       harness.statuses.push(decode(AppStatus, data)),
     );
     void harness.collect(subscriptions[1], (data) => harness.events.push(decode(AppEvent, data)));
-    await harness.registerCluster();
+    await harness.registerCluster(harness.cluster, infra.kubeconfigPath);
     return harness;
   }
 
-  /** Starts the reconciler and waits until its worker for the cluster runs; `env` adds settings. */
+  /** Registers another cluster (its kubeconfig file); returns the name it is registered under. */
+  async addCluster(kubeconfigPath: string): Promise<string> {
+    const name = `cluster-${randomBytes(4).toString('hex')}`;
+    await this.registerCluster(name, kubeconfigPath);
+    return name;
+  }
+
+  /** Starts the reconciler and waits until its worker for each cluster runs; `env` adds settings. */
   async startReconciler(env: Record<string, string> = {}): Promise<void> {
     const config = ReconcilerConfig.load({
       ...env,
@@ -115,7 +127,17 @@ export class ReconcilerHarness {
     await this.reconciler.init();
     const workers = this.reconciler.get(ClusterWorkers);
     await workers.ready();
-    if (!workers.worker(this.cluster)) throw new Error(`no worker for ${this.cluster} started`);
+    for (const cluster of this.clusters)
+      if (!workers.worker(cluster)) throw new Error(`no worker for ${cluster} started`);
+  }
+
+  /** The environment a reconciler process needs to serve this harness's clusters. */
+  reconcilerEnvironment(): Record<string, string> {
+    return {
+      CAIRN_NATS_URL: this.infra.natsUrl,
+      CAIRN_NATS_PREFIX: this.topology.root,
+      CAIRN_ENCRYPTION_KEY: this.key,
+    };
   }
 
   /** What /metrics would answer. */
@@ -141,7 +163,7 @@ export class ReconcilerHarness {
   async registerApp(name: string, options: AppOptions): Promise<void> {
     const spec: ApplicationSpec = {
       source: { repoURL: 'http://git.test/apps.git', path: name, targetRevision: 'main' },
-      destination: { name: this.cluster, namespace: options.namespace },
+      destination: { name: options.cluster ?? this.cluster, namespace: options.namespace },
       syncPolicy: {
         ...(options.automated && {
           automated: {
@@ -153,7 +175,9 @@ export class ReconcilerHarness {
       },
       ...(options.ignoreDifferences && { ignoreDifferences: options.ignoreDifferences }),
     };
-    await this.writer.putApplication({ v: 1, name, cluster: this.cluster, spec, updatedAt: now() });
+    const cluster = options.cluster ?? this.cluster;
+    this.appClusters.set(name, cluster);
+    await this.writer.putApplication({ v: 1, name, cluster, spec, updatedAt: now() });
   }
 
   /** Stores the bundle (as the poller would render it); returns its digest. */
@@ -180,14 +204,14 @@ export class ReconcilerHarness {
 
   async publishDesired(desired: DesiredState): Promise<void> {
     await jetstream(this.nc).publish(
-      this.topology.subjects.desired(this.cluster, desired.app),
+      this.topology.subjects.desired(this.clusterOf(desired.app), desired.app),
       encode(DesiredState, desired),
     );
   }
 
   async publishCommand(command: Command): Promise<void> {
     await jetstream(this.nc).publish(
-      this.topology.subjects.command(this.cluster, command.app),
+      this.topology.subjects.command(this.clusterOf(command.app), command.app),
       encode(Command, command),
     );
   }
@@ -205,7 +229,11 @@ export class ReconcilerHarness {
   ) {
     return until(`status of ${app}: ${what}`, timeoutMs, () =>
       this.statuses.slice(since.statuses).find((s) => s.app === app && accept(s)),
-    );
+    ).catch((error: Error) => {
+      // What it showed instead is what one needs to see when this fails.
+      error.message += `; its latest status: ${JSON.stringify(this.latestStatus(app))}`;
+      throw error;
+    });
   }
 
   untilEvent(
@@ -244,11 +272,16 @@ export class ReconcilerHarness {
     await this.nc.close();
   }
 
-  private async registerCluster(): Promise<void> {
-    const kubeconfig = await readFile(this.infra.kubeconfigPath, 'utf8');
+  private clusterOf(app: string): string {
+    return this.appClusters.get(app) ?? this.cluster;
+  }
+
+  private async registerCluster(name: string, kubeconfigPath: string): Promise<void> {
+    const kubeconfig = await readFile(kubeconfigPath, 'utf8');
+    this.clusters.push(name);
     await this.writer.putCluster({
       v: 1,
-      name: this.cluster,
+      name,
       mode: 'direct',
       credentialsSealed: SecretBox.fromBase64Key(this.key).seal(JSON.stringify({ kubeconfig })),
       updatedAt: now(),

@@ -5,12 +5,14 @@ import {
   type ClusterRegistration,
   decode,
   DesiredState,
+  reconcilerDurables,
 } from '@cairn/contracts';
 import type { JsMsg } from '@nats-io/jetstream';
 import { CommandHandler } from '../applications/command-handler';
 import { DesiredStateHandler } from '../applications/desired-state-handler';
 import { DiffResponder } from '../diff/diff-responder';
 import { AppQueues } from './app-queues';
+import { followClusterOutages } from './cluster-outage';
 import { DurableConsumer } from './durable-consumer';
 import { measured } from './measured';
 import type { WorkerContext, WorkerDependencies } from './worker-context';
@@ -30,11 +32,14 @@ const STOP_GRACE_MS = 3_000;
  * this cluster's apps) feeding per-app queues, so each app's operations run in order and
  * different apps run in parallel; a live cache of the cluster's Cairn-labelled objects,
  * whose changes feed the same queues (drift, self-heal, health); and the answer to diff
- * requests for its apps.
+ * requests for its apps. While its cluster cannot be reached, its apps say so and the
+ * messages they failed on wait for it (see cluster-outage.ts); other clusters' workers
+ * share nothing with it but the process.
  */
 export class ClusterWorker {
   private consumers: DurableConsumer[] = [];
   private stopReporting: () => void = () => undefined;
+  private stopFollowing: () => void = () => undefined;
   private stopped = false;
   private diffs?: DiffResponder;
 
@@ -73,6 +78,11 @@ export class ClusterWorker {
       stopping,
     );
     ctx.live.start();
+    worker.stopFollowing = followClusterOutages(ctx, deps.registry, (app) =>
+      worker.onApplicationChanged(app),
+    );
+    // A cluster already down is noticed now, not at the first request that fails.
+    void ctx.client.connection.check();
     await worker.bind();
     worker.diffs = DiffResponder.start(ctx, deps);
     // What arrived while no worker ran (an app registered after its desired state) is acted on now.
@@ -102,10 +112,17 @@ export class ClusterWorker {
       );
   }
 
+  /** Settles once every operation queued so far has finished (after `stop`: before a handover). */
+  idle(): Promise<void> {
+    return this.queues.idle();
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     this.diffs?.stop();
     this.ctx.live.stop();
+    this.stopFollowing();
+    this.ctx.client.connection.stop();
     this.stopping.abort();
     await Promise.all(this.consumers.map((consumer) => consumer.stop(STOP_GRACE_MS)));
     // Operations not tied to a message (registration changes) get the same grace.
@@ -122,12 +139,14 @@ export class ClusterWorker {
 
   private async bind(): Promise<void> {
     const { topology, nc } = this.deps;
+    // Named by cluster, as an agent's NATS permissions name them (agentNatsPermissions).
+    const durables = reconcilerDurables(this.cluster);
     this.consumers = await Promise.all([
       DurableConsumer.start(
         nc,
         {
           stream: topology.streams.desired(),
-          durable: `reconciler-desired-${this.cluster}`,
+          durable: durables.desired,
           filterSubject: topology.subjects.filter('desired', this.cluster),
           maxOutstanding: MAX_OUTSTANDING,
         },
@@ -138,7 +157,7 @@ export class ClusterWorker {
         nc,
         {
           stream: topology.streams.commands(),
-          durable: `reconciler-cmd-${this.cluster}`,
+          durable: durables.commands,
           filterSubject: topology.subjects.filter('cmd', this.cluster),
           maxOutstanding: MAX_OUTSTANDING,
         },
@@ -160,17 +179,40 @@ export class ClusterWorker {
   private onDesiredState(message: JsMsg): Promise<void> {
     const desired = decode(DesiredState, message.data);
     this.checkSubject(message, 'DesiredState', desired.app);
-    return this.queues.run(desired.app, () =>
-      this.measured(() => this.desired.onDesiredState(desired, message.seq)),
+    return this.whileReachable(() =>
+      this.queues.run(desired.app, () =>
+        this.measured(() => this.desired.onDesiredState(desired, message.seq)),
+      ),
     );
   }
 
   private onCommand(message: JsMsg): Promise<void> {
     const command = decode(Command, message.data);
     this.checkSubject(message, 'Command', command.app);
-    return this.queues.run(command.app, () =>
-      this.measured(() => this.commands.onCommand(command)),
+    return this.whileReachable(() =>
+      this.queues.run(command.app, () => this.measured(() => this.commands.onCommand(command))),
     );
+  }
+
+  /**
+   * Runs a message's work; when it fails because the cluster cannot be reached, keeps the
+   * message (unacknowledged, kept alive) and runs the work again as soon as the cluster is
+   * back, rather than leaving it to a redelivery minutes later. Any other failure is the
+   * consumer's to retry. The wait holds no app queue slot, so it blocks nothing.
+   */
+  private async whileReachable(work: () => Promise<void>): Promise<void> {
+    const { connection } = this.ctx.client;
+    for (;;) {
+      const before = connection.state;
+      try {
+        return await work();
+      } catch (error) {
+        if (error instanceof ContractViolation || this.stopped) throw error;
+        // Reachable now and all along (no transition since the work began): not the outage's doing.
+        if ((await connection.check()) && connection.state === before) throw error;
+        if (!(await connection.whenReachable(this.stopping.signal))) throw error;
+      }
+    }
   }
 
   /** A message about one app published on another app's subject is a producer's bug. */

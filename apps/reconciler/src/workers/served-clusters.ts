@@ -1,9 +1,10 @@
 import type { ClusterRegistration } from '@cairn/contracts';
 
 /**
- * The registered clusters this process runs workers for: those CAIRN_CLUSTERS names (an
- * agent in its own cluster, or a shard of the control plane), else every cluster the
- * control plane reaches directly. Agent-mode clusters are left to their in-cluster agent.
+ * The registered clusters this process runs workers for: an agent's own cluster
+ * (CAIRN_AGENT_CLUSTER), or those CAIRN_CLUSTERS names (a shard of the control plane), else
+ * every cluster the control plane reaches directly. Agent-mode clusters are left to their
+ * agent.
  */
 export function servedClusters(
   configured: readonly string[],

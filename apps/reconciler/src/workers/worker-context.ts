@@ -2,7 +2,6 @@ import type { Topology } from '@cairn/contracts';
 import type { ClusterClient, LiveStateCache } from '@cairn/kube';
 import type { BundleStore } from '@cairn/nats';
 import type { Registry } from '@cairn/registry';
-import type { SecretBox } from '@cairn/secrets';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '@nestjs/common';
 import type { AppliedObjects } from '../live/applied-objects';
@@ -11,6 +10,7 @@ import type { ReconcilerMetrics } from '../metrics/reconciler-metrics';
 import type { EventLog } from '../status/event-log';
 import type { StatusBoard } from '../status/status-board';
 import type { SyncStateStore } from '../sync-state/sync-state-store';
+import type { ClusterAccess } from './cluster-access';
 
 /** Everything one cluster's worker works with; handed to its operations. */
 export interface WorkerContext {
@@ -39,7 +39,8 @@ export interface WorkerDependencies {
   registry: Registry;
   bundles: BundleStore;
   states: SyncStateStore;
-  secrets: SecretBox;
+  /** The kubeconfig of each served cluster: sealed credentials, or an agent's own. */
+  access: ClusterAccess;
   metrics: ReconcilerMetrics;
   /** The safety resync: every app compared again with the live cache this often. */
   resyncMs: number;

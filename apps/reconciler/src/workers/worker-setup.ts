@@ -6,7 +6,6 @@ import { AppliedObjects } from '../live/applied-objects';
 import { type AppQueue, LiveReconciler } from '../live/live-reconciler';
 import { EventLog } from '../status/event-log';
 import { StatusBoard } from '../status/status-board';
-import { clusterKubeConfig } from './cluster-credentials';
 import type { WorkerContext, WorkerDependencies } from './worker-context';
 
 /**
@@ -20,7 +19,7 @@ export async function createWorkerContext(
   opts: { stopping: AbortSignal; enqueue: AppQueue },
 ): Promise<WorkerContext> {
   const cluster = registration.name;
-  const client = new ClusterClient(clusterKubeConfig(registration, deps.secrets));
+  const client = new ClusterClient(deps.access.kubeConfig(registration));
   const logger = new Logger(`ClusterWorker ${cluster}`);
   const cache = new LiveStateCache(client, {
     labelSelector: APP_LABEL,

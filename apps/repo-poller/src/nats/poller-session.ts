@@ -109,7 +109,11 @@ export class PollerSession implements OnModuleInit, OnApplicationBootstrap, OnAp
   }
 
   private async connect(): Promise<NatsConnection> {
-    const nc = await connectNats({ url: this.config.natsServers, name: 'repo-poller' });
+    const nc = await connectNats({
+      url: this.config.natsServers,
+      name: 'repo-poller',
+      auth: this.config.natsAuth,
+    });
     this.connected = true;
     void (async () => {
       for await (const status of nc.status()) {

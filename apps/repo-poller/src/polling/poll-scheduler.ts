@@ -1,4 +1,5 @@
 import { normalizeRepositoryUrl, redactUrl } from '@cairn/git';
+import { ownerOf } from '@cairn/replicas';
 import {
   type BeforeApplicationShutdown,
   Injectable,
@@ -8,7 +9,6 @@ import {
 import { PollerConfig } from '../config/poller-config';
 import { PollerSession } from '../nats/poller-session';
 import { PollerMembers } from '../replicas/poller-members';
-import { ownerOf } from '../replicas/rendezvous';
 import { ConcurrencyLimit } from './concurrency-limit';
 import { PollClock } from './poll-clock';
 import { PollerMetrics } from './poller-metrics';

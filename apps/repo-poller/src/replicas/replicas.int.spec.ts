@@ -1,9 +1,9 @@
 import type { DesiredState } from '@cairn/contracts';
 import { normalizeRepositoryUrl } from '@cairn/git';
+import { ownerOf } from '@cairn/replicas';
 import { createRepository, GitServer, testInfra, uniqueName, WorkingCopy } from '@cairn/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PollerUnderTest } from '../testing/poller-under-test';
-import { ownerOf } from './rendezvous';
 
 /**
  * Given two repo-poller replicas on one topology and six repositories, each with an app,

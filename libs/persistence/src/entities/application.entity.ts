@@ -16,6 +16,10 @@ export class ApplicationEntity {
   @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'applications_pkey' })
   name!: string;
 
+  /** metadata.labels: what bulk operations and list filters select applications by. */
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  labels!: Record<string, string>;
+
   /** {source, destination, syncPolicy}, validated by @cairn/contracts before it gets here. */
   @Column({ type: 'jsonb' })
   spec!: Record<string, unknown>;

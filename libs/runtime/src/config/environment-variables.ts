@@ -29,6 +29,21 @@ function variable<T>(expected: string, parse: Parse<T>, fallback: T | undefined,
     });
 }
 
+/** Like `variable`, but unset (or empty) is a valid answer: undefined. */
+function optionalVariable<T>(expected: string, parse: Parse<T>, shown = quote) {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx): T | undefined => {
+      const text = raw?.trim() ?? '';
+      if (text === '') return undefined;
+      const value = parse(text);
+      if (value !== undefined) return value;
+      ctx.addIssue({ code: 'custom', message: `expected ${expected}, got ${shown(raw ?? '')}` });
+      return z.NEVER;
+    });
+}
+
 function quote(text: string): string {
   return JSON.stringify(text);
 }
@@ -101,6 +116,26 @@ export const env = {
       (t) => resolve(t),
       fallback === undefined ? undefined : resolve(fallback),
     ),
+
+  /** A filesystem path that may be left unset. */
+  optionalPath: () => optionalVariable('a filesystem path', (t) => resolve(t)),
+
+  /** One name checked by `accepts` (e.g. a DNS-1123 label), or unset. */
+  optionalName: (what: string, accepts: (text: string) => boolean) =>
+    optionalVariable(what, (t) => (accepts(t) ? t : undefined)),
+
+  /**
+   * A secret (a password, a token): any non-empty text, or unset. Whatever is wrong with it
+   * is never quoted back.
+   */
+  optionalSecret: () =>
+    z
+      .string()
+      .optional()
+      // A secret mounted from a file often ends with a newline that is not part of it.
+      .transform((raw) =>
+        raw === undefined || raw.trim() === '' ? undefined : raw.replace(/\r?\n$/, ''),
+      ),
 
   /** Comma-separated items, each checked by `accepts`; unset means an empty list. */
   list: (item: string, accepts: (text: string) => boolean) =>

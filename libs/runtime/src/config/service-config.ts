@@ -26,6 +26,21 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Thrown by a configuration's `settings` function when variables that are each valid do not
+ * go together (a password without a user); `load` reports it like any other bad variable.
+ */
+export class ConfigProblem extends Error {
+  readonly problems: readonly string[];
+
+  /** Each problem as `NAME: reason`. */
+  constructor(...problems: string[]) {
+    super(problems.join('; '));
+    this.name = 'ConfigProblem';
+    this.problems = problems;
+  }
+}
+
 const commonVariables = { CAIRN_LOG_LEVEL: env.logLevel('info') };
 
 /**
@@ -58,12 +73,15 @@ export function defineServiceConfig<
         throw new ConfigError(service, problems);
       }
       const values = result.data as z.output<z.ZodObject<Shape>> & { CAIRN_LOG_LEVEL: LogLevel };
+      let derived: Settings;
+      try {
+        derived = settings(values);
+      } catch (error) {
+        if (error instanceof ConfigProblem) throw new ConfigError(service, error.problems);
+        throw error;
+      }
       return Object.freeze(
-        Object.assign(new this(), {
-          service,
-          logLevel: values.CAIRN_LOG_LEVEL,
-          ...settings(values),
-        }),
+        Object.assign(new this(), { service, logLevel: values.CAIRN_LOG_LEVEL, ...derived }),
       );
     }
   }

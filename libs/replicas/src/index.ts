@@ -1,0 +1,5 @@
+export * from './leases';
+export * from './membership';
+export * from './rendezvous';
+export * from './replica-buckets';
+export * from './replica-logger';
