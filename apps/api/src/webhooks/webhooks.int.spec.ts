@@ -57,7 +57,7 @@ describe('api: git webhooks', () => {
         message.respond(JSON.stringify({ polled: true }));
       },
     });
-    for (const name of ['github', 'gitlab', 'gitea', 'bitbucket', 'burst']) {
+    for (const name of ['github', 'gitlab', 'gitea', 'bitbucket', 'burst', 'pushes']) {
       const created = await api.call('POST', '/repositories', {
         url: `https://git.example.com/org/${name}.git`,
         webhookSecret: SECRET,
@@ -109,6 +109,15 @@ describe('api: git webhooks', () => {
     expect(responses.map((response) => response.statusCode)).toEqual(Array(10).fill(202));
     await pollsSettled();
     expect(polled.filter((url) => url.endsWith('/burst.git'))).toHaveLength(1);
+  });
+
+  it('polls for each different push, however close together: the poll before may have missed it', async () => {
+    const push = (after: string) => ({ ...github('pushes'), after });
+    const first = await fromGithub(push('1'.repeat(40)));
+    const second = await fromGithub(push('2'.repeat(40)));
+    expect([first.json().coalesced, second.json().coalesced]).toEqual([[], []]);
+    await pollsSettled();
+    expect(polled.filter((url) => url.endsWith('/pushes.git'))).toHaveLength(2);
   });
 
   it('refuses a 5 MiB body before reading it', async () => {

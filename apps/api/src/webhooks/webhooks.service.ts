@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { normalizeRepositoryUrl, redactUrl } from '@cairn/git';
 import { RepositoryEntity } from '@cairn/persistence';
 import { SecretBox } from '@cairn/secrets';
@@ -17,7 +18,13 @@ import {
 import { SIGNATURE_HEADERS, verifySignature } from './webhook-signature';
 import { WebhookRejection } from './webhook-rejection';
 
-/** Identical pushes within this window poll once: hosts retry, and bursts of commits land together. */
+/**
+ * Identical deliveries (same repository, same body) within this window poll once: hosts
+ * retry a delivery, and send one push to every hook they have. A different push always asks
+ * for a poll, however soon after another: the poll before it may have read the refs before
+ * it landed. The repo-poller runs a repository's polls one at a time and folds the requests
+ * that come in meanwhile into one more poll, which fetches only if a ref moved.
+ */
 export const COALESCE_WINDOW_MS = 1_000;
 
 export interface WebhookReceipt {
@@ -77,8 +84,9 @@ export class WebhooksService {
       return { provider, polled: [], coalesced: [], ignored: 'not a push event: nothing to poll' };
     }
     const receipt: WebhookReceipt = { provider, polled: [], coalesced: [] };
+    const delivery = createHash('sha256').update(body).digest('base64url');
     for (const row of verified) {
-      if (this.coalesces(row.urlNormalized)) {
+      if (this.coalesces(`${row.urlNormalized} ${delivery}`)) {
         receipt.coalesced.push(row.id);
         continue;
       }
