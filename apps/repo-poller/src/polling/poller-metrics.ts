@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-/** deferred: another repo-poller replica was updating the repository; the next poll looks again. */
+/** deferred: another repo-poller replica held the repository for over 10 s; the next poll looks again. */
 export type PollResult = 'unchanged' | 'changed' | 'deferred' | 'error';
 /** success: a bundle; invalid: the manifests are wrong (renderError); error: Cairn could not render. */
 export type RenderResult = 'success' | 'invalid' | 'error';

@@ -31,6 +31,9 @@ import { redactedUrlOf, type WatchedRepository } from './watched-repositories';
  * A failure is logged with the repository (never its credentials) and the reason, and
  * retried by the next poll: only what succeeded is remembered.
  */
+/** How long a poll that saw a ref move waits for another replica to finish with the repository. */
+const LEASE_WAIT_MS = 10_000;
+
 @Injectable()
 export class RepositoryPoller {
   private readonly logger = new Logger(RepositoryPoller.name);
@@ -86,7 +89,7 @@ export class RepositoryPoller {
     repository: WatchedRepository,
     auth: GitCredentials | undefined,
   ): Promise<PollResult> {
-    const lease = await this.leases.acquire(repository.url);
+    const lease = await this.leases.acquireWithin(repository.url, LEASE_WAIT_MS);
     if (!lease) return 'deferred';
     try {
       const refs = await listRemoteRefs(repository.url, auth);

@@ -1,6 +1,6 @@
 import type { DesiredState } from '@cairn/contracts';
-import { normalizeRepositoryUrl } from '@cairn/git';
-import { ownerOf } from '@cairn/replicas';
+import { normalizeRepositoryUrl, repositoryCacheKey } from '@cairn/git';
+import { LeaseBucket, ownerOf, replicaBuckets } from '@cairn/replicas';
 import { createRepository, GitServer, testInfra, uniqueName, WorkingCopy } from '@cairn/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PollerUnderTest } from '../testing/poller-under-test';
@@ -108,5 +108,38 @@ describe('repo-poller replicas share the repositories', () => {
     expect(desired.map((states) => states.length)).toEqual(
       desired.map((_, i) => (i === index ? 2 : 1)),
     );
+  });
+
+  it('when a poll finds a moved ref while another replica holds the repository, it publishes once the lease is free', async () => {
+    const [surviving] = replicas;
+    // Polled on an hour's interval: only the asked-for poll can find the commit.
+    const url = await createRepository(server, 'held');
+    const work = await WorkingCopy.clone(url);
+    works.push(work);
+    await work.writeFiles({ 'deploy/settings.yaml': configMap('held-1') });
+    await work.commit('first');
+    await work.push();
+    await observer.putRepository({ id: 'held', url, pollIntervalSeconds: 3600 });
+    await observer.putApplication('held', { repoURL: url, path: 'deploy', targetRevision: 'main' });
+    const states = await observer.watchDesired('held');
+    await expect.poll(() => states.length, { timeout: 30_000 }).toBe(1);
+
+    const leases = await LeaseBucket.open(observer.nc, {
+      bucket: replicaBuckets(observer.topology, 'poller').leases,
+      ttlMs: 30_000,
+      logger: { log: () => undefined, warn: () => undefined, error: () => undefined },
+    });
+    const held = await leases.acquire(repositoryCacheKey(url), 'another-replica');
+    expect(held).toBeDefined();
+    await work.writeFiles({ 'deploy/settings.yaml': configMap('held-2') });
+    const moved = await work.commit('second');
+    await work.push();
+
+    const polled = surviving.requestPoll({ url });
+    await sleep(1_500);
+    expect(states).toHaveLength(1); // nothing while the other replica holds it
+    await held?.release();
+    await polled;
+    await expect.poll(() => states.at(-1)?.revision, { timeout: 5_000 }).toBe(moved);
   });
 });
