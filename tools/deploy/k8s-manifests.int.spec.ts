@@ -249,6 +249,8 @@ const CONTROL_PLANE = [
   'Deployment/cairn-reconciler',
   'StatefulSet/cairn-nats',
   'PodDisruptionBudget/cairn-api',
+  'PodDisruptionBudget/cairn-repo-poller',
+  'PodDisruptionBudget/cairn-reconciler',
   'NetworkPolicy/cairn-nats',
 ];
 
