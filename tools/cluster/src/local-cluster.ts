@@ -214,6 +214,10 @@ async function bootCluster(
     // NotReady, and kwok never marks them Ready again: on a loaded 2-core machine, or
     // while a test has stopped the API server, a late lease must not strand Deployments.
     '--node-monitor-grace-period=10m',
+    // Its client's default (20 requests/s) lets a few hundred Deployments applied at once
+    // (bench/scale) wait a minute or more for their ReplicaSets and pods: not Cairn's delay.
+    '--kube-api-qps=200',
+    '--kube-api-burst=400',
   ]);
   startComponent(layout, 'kube-scheduler', bin['kube-scheduler'], [
     `--kubeconfig=${layout.kubeconfig}`,

@@ -14,6 +14,8 @@ import {
 export interface RunningStack {
   settings: StackSettings;
   url(service: ServiceName): string;
+  /** The service's process id while it runs (what a benchmark reads /proc for). */
+  pid(service: ServiceName): number | undefined;
   /** Stops one service (SIGTERM, as Kubernetes would) and waits for it to exit. */
   stopService(service: ServiceName): Promise<void>;
   startService(service: ServiceName): Promise<void>;
@@ -66,6 +68,7 @@ export async function runStack(
   return {
     settings,
     url: (service) => serviceUrl(settings, service),
+    pid: (service) => children.get(service)?.pid,
     startService,
     stopService,
     stop,

@@ -279,5 +279,20 @@ spec:
       const entry = await (await new Kvm(nc).open(topology.buckets.applications())).get('doomed');
       expect(entry?.operation).toBe('DEL');
     });
+
+    it('registers more applications at once than the database pool has connections', async () => {
+      const names = Array.from({ length: 24 }, (_, i) => `bulk-${i}`);
+
+      const answers = await Promise.all(
+        names.map((name) =>
+          call('POST', '/applications', application(name, { name: 'staging', namespace: 'bulk' })),
+        ),
+      );
+
+      expect(answers.map((answer) => answer.statusCode)).toEqual(names.map(() => 201));
+      const listed = (await call('GET', '/applications?namespace=bulk')).json()
+        .items as ApplicationView[];
+      expect(listed.map((a) => a.metadata.name).sort()).toEqual([...names].sort());
+    }, 20_000);
   });
 });

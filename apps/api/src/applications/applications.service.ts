@@ -165,9 +165,17 @@ export class ApplicationsService {
   /** Everything list() shows, in two queries rather than two per application. */
   private async operationsOfAll(): Promise<(name: string) => OperationsView> {
     const [history, states] = await Promise.all([this.history.all(), this.operations.all()]);
+    // Grouped once: a search of every row per application is quadratic in a fleet's size.
+    const historyOf = new Map<string, typeof history>();
+    for (const row of history) {
+      const rows = historyOf.get(row.app);
+      if (rows) rows.push(row);
+      else historyOf.set(row.app, [row]);
+    }
+    const rolledBackOf = new Map(states.map((state) => [state.app, state.rolledBack]));
     return (name) => ({
-      history: history.filter((row) => row.app === name).map(historySummary),
-      rolledBack: states.find((state) => state.app === name)?.rolledBack ?? null,
+      history: (historyOf.get(name) ?? []).map(historySummary),
+      rolledBack: rolledBackOf.get(name) ?? null,
     });
   }
 
