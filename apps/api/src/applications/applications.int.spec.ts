@@ -294,5 +294,23 @@ spec:
         .items as ApplicationView[];
       expect(listed.map((a) => a.metadata.name).sort()).toEqual([...names].sort());
     }, 20_000);
+
+    it('answers 409 to all but one of several POSTs of the same name at once, and keeps the first', async () => {
+      const namespaces = Array.from({ length: 6 }, (_, i) => `race-${i}`);
+
+      const answers = await Promise.all(
+        namespaces.map((namespace) =>
+          call('POST', '/applications', application('raced', { name: 'staging', namespace })),
+        ),
+      );
+
+      const codes = answers.map((answer) => answer.statusCode).sort();
+      expect(codes).toEqual([201, 409, 409, 409, 409, 409]);
+      const created = answers
+        .find((answer) => answer.statusCode === 201)
+        ?.json() as ApplicationView;
+      const stored = (await call('GET', '/applications/raced')).json() as ApplicationView;
+      expect(stored.spec.destination.namespace).toBe(created.spec.destination.namespace);
+    });
   });
 });

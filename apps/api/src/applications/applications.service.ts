@@ -3,7 +3,7 @@ import { normalizeRepositoryUrl } from '@cairn/git';
 import { ApplicationEntity, ClusterEntity, SyncHistoryEntity } from '@cairn/persistence';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import type { QueryDeepPartialEntity, Repository } from 'typeorm';
 import { historySummary } from '../history/history-view';
 import { HistoryService } from '../history/history.service';
 import { badRequest, conflict, notFound, type Problem } from '../http/api-errors';
@@ -42,7 +42,7 @@ export class ApplicationsService {
       status: null,
     });
     try {
-      const saved = await this.store(row);
+      const saved = await this.store(row, 'insert');
       this.logger.log({ msg: 'application registered', app: name, cluster });
       await this.registrations.application('created', saved);
       return applicationView(saved);
@@ -195,9 +195,18 @@ export class ApplicationsService {
     throw badRequest(problems.filter((problem) => problem !== undefined));
   }
 
-  private store(row: ApplicationEntity): Promise<ApplicationEntity> {
+  /**
+   * A create inserts: of two POSTs of one name at once, the second fails on the primary key
+   * (a 409) instead of save() quietly updating what the first registered.
+   */
+  private store(row: ApplicationEntity, how: 'insert' | 'save' = 'save') {
     return this.mirror.write(
-      (manager) => manager.save(row),
+      async (manager) => {
+        if (how === 'save') return manager.save(row);
+        // spec is JSON: typeorm's deep-partial type cannot see that a record is a whole value.
+        await manager.insert(ApplicationEntity, row as QueryDeepPartialEntity<ApplicationEntity>);
+        return manager.findOneByOrFail(ApplicationEntity, { name: row.name });
+      },
       (stored, manager) => this.mirror.putApplication(stored, undefined, manager),
     );
   }
