@@ -109,12 +109,17 @@ describe('a cluster whose API server stops', () => {
     }
   }
 
-  const untilAll = (apps: string[], what: string, accept: (app: string, s: AppStatus) => boolean) =>
+  /** Each app's first status (after `since`, by default now) that `accept` takes. */
+  const untilAll = (
+    apps: string[],
+    what: string,
+    accept: (app: string, s: AppStatus) => boolean,
+    { timeoutMs = 90_000, since = harness.mark() } = {},
+  ) =>
     Promise.all(
-      apps.map((app) =>
-        harness.untilStatus(app, what, (s) => accept(app, s), 90_000, harness.mark()),
-      ),
+      apps.map((app) => harness.untilStatus(app, what, (s) => accept(app, s), timeoutMs, since)),
     );
+  const unreachable = (s: AppStatus) => s.conditions.some((c) => c.type === 'ClusterUnreachable');
 
   it("makes only its own apps Unknown, and they converge within 60 s of its return; the other cluster's apps never stop", async () => {
     // Given two apps on each cluster, Synced and Healthy.
@@ -148,32 +153,19 @@ describe('a cluster whose API server stops', () => {
     const stoppedAt = await killed;
 
     // Then A's apps finish their sync while B is down, at the speed they synced before.
-    await Promise.all(
-      appsA.map((app) =>
-        harness.untilStatus(
-          app,
-          'Synced at generation 2',
-          syncedAt(second.get(app) as string),
-          45_000,
-          mark,
-        ),
-      ),
+    await untilAll(
+      appsA,
+      'Synced at generation 2',
+      (app, s) => syncedAt(second.get(app) as string)(s),
+      { timeoutMs: 45_000, since: mark },
     );
     const secondSyncMs = Date.now() - started;
     // And B's apps say Unknown, naming the cluster, its server and why.
-    const unknown = await Promise.all(
-      appsB.map((app) =>
-        harness.untilStatus(
-          app,
-          'Unknown, with ClusterUnreachable',
-          (s) =>
-            s.sync.status === 'Unknown' &&
-            s.health.status === 'Unknown' &&
-            s.conditions.some((c) => c.type === 'ClusterUnreachable'),
-          30_000,
-          mark,
-        ),
-      ),
+    const unknown = await untilAll(
+      appsB,
+      'Unknown, with ClusterUnreachable',
+      (_, s) => s.sync.status === 'Unknown' && s.health.status === 'Unknown' && unreachable(s),
+      { timeoutMs: 30_000, since: mark },
     );
     const unknownAfterMs = Date.now() - stoppedAt;
     for (const status of unknown) {
@@ -239,16 +231,11 @@ describe('a cluster whose API server stops', () => {
     const readyAt = Date.now();
 
     // Then B's apps converge, at the revision that arrived while B was away, with no condition.
-    await Promise.all(
-      appsB.map((app) =>
-        harness.untilStatus(
-          app,
-          'Synced and Healthy at generation 3, reachable',
-          (s) => syncedAt(third.get(app) as string)(s) && s.conditions.length === 0,
-          60_000,
-          { statuses: harness.statuses.length, events: harness.events.length },
-        ),
-      ),
+    await untilAll(
+      appsB,
+      'Synced and Healthy at generation 3, reachable',
+      (app, s) => syncedAt(third.get(app) as string)(s) && s.conditions.length === 0,
+      { timeoutMs: 60_000 },
     );
     const convergedAt = Date.now();
     const returned = { statuses: statusesAtReturn, events: eventsAtReturn };
@@ -334,31 +321,19 @@ describe('a cluster whose API server stops', () => {
     await publish(fifth, 5);
 
     // Then A's apps sync it at once, whatever B's requests are waiting for.
-    await Promise.all(
-      appsA.map((app) =>
-        harness.untilStatus(
-          app,
-          'Synced at generation 5',
-          syncedAt(fifth.get(app) as string),
-          30_000,
-          mark,
-        ),
-      ),
+    await untilAll(
+      appsA,
+      'Synced at generation 5',
+      (app, s) => syncedAt(fifth.get(app) as string)(s),
+      { timeoutMs: 30_000, since: mark },
     );
     const clusterASyncMs = Date.now() - hungAt;
     // And B's apps say Unknown once a request has had no answer for its whole timeout.
-    const unknown = await Promise.all(
-      appsB.map((app) =>
-        harness.untilStatus(
-          app,
-          'Unknown, with ClusterUnreachable',
-          (s) =>
-            s.sync.status === 'Unknown' &&
-            s.conditions.some((c) => c.type === 'ClusterUnreachable'),
-          60_000,
-          mark,
-        ),
-      ),
+    const unknown = await untilAll(
+      appsB,
+      'Unknown, with ClusterUnreachable',
+      (_, s) => s.sync.status === 'Unknown' && unreachable(s),
+      { timeoutMs: 60_000, since: mark },
     );
     const unknownAfterMs = Date.now() - hungAt;
     for (const status of unknown)

@@ -8,8 +8,8 @@ import { Agent, errors, request } from 'undici';
  * One `GET <repo>/info/refs?service=git-upload-pack` over connections kept open between
  * polls (undici's pool: far cheaper per request than node:http): with a thousand
  * repositories on a few hosts, a poll is one request on a warm socket instead of a TCP
- * (and TLS) handshake. Credentials, when known,
- * go with the first request (basic auth), which saves the 401 round trip git would make.
+ * (and TLS) handshake. Credentials, when known, go with the first request (basic auth),
+ * which saves the 401 round trip git would make.
  */
 
 const ADVERTISEMENT_TYPE = 'application/x-git-upload-pack-advertisement';
@@ -36,14 +36,12 @@ export async function requestRefAdvertisement(
     // Credentials only ever go to the origin they were registered for.
     const authorization =
       credentials && target.origin === repository.origin ? basic(credentials) : undefined;
-    const { status, statusText, headers, body } = await send(target, authorization, where);
-    const location = headers.get('location');
+    const { status, location, type, body } = await send(target, authorization, where);
     if (status >= 300 && status < 400 && location && redirects < MAX_REDIRECTS) {
       target = new URL(location, target);
       continue;
     }
-    if (status !== 200) throw httpStatusError(status, statusText, url);
-    const type = headers.get('content-type');
+    if (status !== 200) throw httpStatusError(status, STATUS_CODES[status] ?? '', url);
     if (!type?.startsWith(ADVERTISEMENT_TYPE)) {
       throw new GitError(
         'GitOperationFailed',
@@ -93,16 +91,12 @@ async function send(target: URL, authorization: string | undefined, where: strin
   if (authorization) headers.authorization = authorization;
   try {
     const response = await request(target, { method: 'GET', headers, dispatcher: connections });
-    const body = Buffer.from(await response.body.arrayBuffer());
-    const single = (name: string) => {
-      const value = response.headers[name];
-      return Array.isArray(value) ? value[0] : value;
-    };
+    const first = (name: string) => [response.headers[name] ?? []].flat()[0];
     return {
       status: response.statusCode,
-      statusText: STATUS_CODES[response.statusCode] ?? '',
-      headers: { get: single },
-      body,
+      location: first('location'),
+      type: first('content-type'),
+      body: Buffer.from(await response.body.arrayBuffer()),
     };
   } catch (error) {
     throw unreachable(error, where);
